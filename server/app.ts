@@ -1,0 +1,135 @@
+// createApp: the middleware order, the routes with their access rules, the 404 and the error
+// handler. Tests drive the returned app with supertest; main.ts starts it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { Config } from './config.ts';
+import type { Db } from './lib/db.ts';
+import { chooseLanguage, translator } from './lib/i18n.ts';
+import type { Logger } from './lib/logger.ts';
+import { createServices, type Clock } from './services.ts';
+import { authorize, type RouteDef } from './http/authorize.ts';
+import { createPassport } from './http/passport.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { takeFlash } from './http/flash.ts';
+import { requestLog } from './http/request-log.ts';
+import { SqliteSessionStore } from './http/session-store.ts';
+import { layoutEngine } from './http/views.ts';
+import './http/types.ts';
+import { accountRoutes } from './account/account.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { studiesRoutes } from './studies/studies.routes.ts';
+import { adminRoutes } from './users/admin.routes.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const VIEWS_DIR = path.join(root, 'views');
+const PUBLIC_DIR = path.join(root, 'public');
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  sessionSecret: string;
+}
+
+export interface KaderApp extends Express {
+  /** Every route with the access it requires, in registration order: the authorisation test reads this. */
+  routeTable: RouteDef[];
+}
+
+export function createApp(deps: AppDeps): KaderApp {
+  const { config, db, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const services = createServices(db, clock, config);
+
+  const app = express() as unknown as KaderApp;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.engine('ejs', layoutEngine(VIEWS_DIR));
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.set('view cache', true);
+
+  app.use(requestLog(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'same-origin' },
+      xFrameOptions: { action: 'deny' },
+      strictTransportSecurity: config.trustProxy !== false,
+    }),
+  );
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use(
+    session({
+      name: 'kader.sid',
+      secret: deps.sessionSecret,
+      store: new SqliteSessionStore(db, config.sessionMaxAgeMs),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionMaxAgeMs },
+    }),
+  );
+  const passport = createPassport(services);
+  app.use(passport.initialize());
+  app.use(passport.session());
+
+  // Language, translator and what every page needs; csrf before any route that changes things.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    req.language = chooseLanguage(req.user?.language, req.session.language, (langs) => req.acceptsLanguages(...langs));
+    req.t = translator(req.language);
+    res.locals.t = req.t;
+    res.locals.lang = req.language;
+    res.locals.currentUser = req.user ?? null;
+    res.locals.currentPath = req.path;
+    next();
+  });
+  app.use(csrfProtection);
+  app.use(takeFlash);
+
+  // First run: with no account yet, every page leads to the administrator form.
+  let usersExist = services.users.hasUsers();
+  const hasUsers = () => (usersExist ||= services.users.hasUsers());
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (hasUsers() || req.path === '/setup' || req.path === '/healthz' || req.path === '/language') return next();
+    res.redirect(303, '/setup');
+  });
+
+  app.routeTable = [
+    ...healthRoutes(services),
+    ...authRoutes(services),
+    ...accountRoutes(services),
+    ...adminRoutes(services),
+    ...studiesRoutes(services),
+  ];
+  for (const r of app.routeTable) {
+    app[r.method](r.path, authorize(r.access, { studies: services.repos.studies, hasUsers }), ...r.handlers);
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,75 @@
+// The one authorisation mechanism: every route is declared with the access it needs, and this
+// module turns that declaration into a check that runs before the handler.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { forbidden, notFound } from '../lib/errors.ts';
+import { ROLE_RANK, type StudyRole, type StudiesRepo } from '../studies/studies.repo.ts';
+
+export type Access =
+  | { kind: 'public' }
+  /** Only while no account exists (first run). */
+  | { kind: 'setup' }
+  | { kind: 'user' }
+  | { kind: 'admin' }
+  /** A member of the study in `:id` with at least this role; site administrators count as leads. */
+  | { kind: 'study'; role: StudyRole };
+
+export const PUBLIC: Access = { kind: 'public' };
+export const SETUP: Access = { kind: 'setup' };
+export const USER: Access = { kind: 'user' };
+export const ADMIN: Access = { kind: 'admin' };
+export const studyRole = (role: StudyRole): Access => ({ kind: 'study', role });
+
+export interface RouteDef {
+  method: 'get' | 'post';
+  path: string;
+  access: Access;
+  handlers: RequestHandler[];
+}
+
+export function route(method: RouteDef['method'], path: string, access: Access, ...handlers: RequestHandler[]): RouteDef {
+  return { method, path, access, handlers };
+}
+
+/** The effective study role of a user, or null when they may not see the study at all. */
+export function effectiveStudyRole(isAdmin: boolean, memberRole: StudyRole | null): StudyRole | null {
+  return isAdmin ? 'lead' : memberRole;
+}
+
+export function roleAtLeast(role: StudyRole | null | undefined, needed: StudyRole): boolean {
+  return role != null && ROLE_RANK[role] >= ROLE_RANK[needed];
+}
+
+function toLogin(req: Request, res: Response): void {
+  const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+  res.redirect(303, `/login${next}`);
+}
+
+export function authorize(access: Access, deps: { studies: StudiesRepo; hasUsers: () => boolean }): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    switch (access.kind) {
+      case 'public':
+        return next();
+      case 'setup':
+        return deps.hasUsers() ? next(notFound()) : next();
+      case 'user':
+        return req.user ? next() : toLogin(req, res);
+      case 'admin':
+        if (!req.user) return toLogin(req, res);
+        return req.user.isAdmin ? next() : next(forbidden());
+      case 'study': {
+        if (!req.user) return toLogin(req, res);
+        const studyId = Number(req.params.id);
+        if (!Number.isSafeInteger(studyId) || studyId < 1) return next(notFound());
+        const found = deps.studies.findWithRole(studyId, req.user.id);
+        if (!found) return next(notFound());
+        const role = effectiveStudyRole(req.user.isAdmin, found.role);
+        if (!roleAtLeast(role, access.role)) return next(forbidden());
+        req.study = found.study;
+        req.studyRole = role!;
+        res.locals.study = found.study;
+        res.locals.studyRole = role!;
+        return next();
+      }
+    }
+  };
+}

@@ -1,0 +1,39 @@
+// The 404 after all routes and the error handler last: friendly pages in the user's language,
+// no stack traces to users, every unexpected error logged with the request id.
+import type { NextFunction, Request, Response } from 'express';
+import { HttpError } from '../lib/errors.ts';
+import { translator, type MessageKey } from '../lib/i18n.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
+  next(new HttpError(404, 'error.notFound'));
+}
+
+/** Errors raised by body parsers carry a status and a type; map the ones users can cause. */
+function fromParser(err: { status?: number; type?: string }): HttpError | null {
+  if (err.type === 'entity.too.large' || err.status === 413) return new HttpError(413, 'error.tooLarge');
+  if (err.status === 400 || err.type === 'entity.parse.failed') return new HttpError(400, 'error.badRequest');
+  return null;
+}
+
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const known = err instanceof HttpError ? err : fromParser(err as object);
+    const status = known?.status ?? 500;
+    const key: MessageKey = known?.messageKey ?? 'error.server';
+    if (status >= 500) logger.error({ err, reqId: req.id, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) return void res.end();
+    const t = req.t ?? translator('en');
+    const message = t(key, known?.params);
+    if (req.path === '/healthz' || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'))) {
+      res.status(status).json({ error: message, requestId: req.id });
+      return;
+    }
+    res.status(status).render('errors/error', {
+      title: t(`error.title.${status === 404 ? 404 : status === 403 ? 403 : status >= 500 ? 500 : 400}` as MessageKey),
+      status,
+      message,
+      requestId: req.id,
+    });
+  };
+}

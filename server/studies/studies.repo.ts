@@ -1,0 +1,105 @@
+// SQL for studies and their members.
+import type { Db } from '../lib/db.ts';
+import type { Language } from '../lib/i18n.ts';
+
+export type StudyRole = 'lead' | 'researcher' | 'viewer';
+export const STUDY_ROLES: readonly StudyRole[] = ['lead', 'researcher', 'viewer'];
+export const ROLE_RANK: Record<StudyRole, number> = { viewer: 1, researcher: 2, lead: 3 };
+
+export interface StudyRow {
+  id: number;
+  title: string;
+  question: string;
+  language: Language;
+  scale_min: number;
+  scale_max: number;
+  raters_per_case: number;
+  blind_rating: 0 | 1;
+  classification: 'relative' | 'absolute';
+  second_rater_not_at_interviews: 0 | 1;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StudyListRow {
+  id: number;
+  title: string;
+  language: Language;
+  role: StudyRole | null;
+  members: number;
+  created_at: string;
+}
+
+export interface MemberRow {
+  user_id: number;
+  name: string;
+  email: string;
+  active: 0 | 1;
+  role: StudyRole;
+  created_at: string;
+}
+
+export function studiesRepo(db: Db) {
+  const withRole = db.prepare<[number, number], StudyRow & { member_role: StudyRole | null }>(
+    `SELECT s.*, m.role AS member_role FROM studies s
+     LEFT JOIN memberships m ON m.study_id = s.id AND m.user_id = ? WHERE s.id = ?`,
+  );
+  const byId = db.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?');
+  const listColumns = `SELECT s.id, s.title, s.language, s.created_at, m.role,
+       (SELECT count(*) FROM memberships c WHERE c.study_id = s.id) AS members FROM studies s`;
+  const forMember = db.prepare<[number], StudyListRow>(
+    `${listColumns} JOIN memberships m ON m.study_id = s.id AND m.user_id = ? ORDER BY s.title COLLATE NOCASE, s.id`,
+  );
+  const everything = db.prepare<[number], StudyListRow>(
+    `${listColumns} LEFT JOIN memberships m ON m.study_id = s.id AND m.user_id = ? ORDER BY s.title COLLATE NOCASE, s.id`,
+  );
+  const insert = db.prepare<{ title: string; question: string; language: Language; createdBy: number | null; now: string }>(
+    `INSERT INTO studies (title, question, language, created_by, created_at, updated_at)
+     VALUES (@title, @question, @language, @createdBy, @now, @now)`,
+  );
+  const update = db.prepare<{ id: number; title: string; question: string; language: Language; now: string }>(
+    'UPDATE studies SET title = @title, question = @question, language = @language, updated_at = @now WHERE id = @id',
+  );
+  const members = db.prepare<[number], MemberRow>(
+    `SELECT m.user_id, u.name, u.email, u.active, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.study_id = ? ORDER BY CASE m.role WHEN 'lead' THEN 0 WHEN 'researcher' THEN 1 ELSE 2 END, u.name COLLATE NOCASE`,
+  );
+  const member = db.prepare<[number, number], MemberRow>(
+    `SELECT m.user_id, u.name, u.email, u.active, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.study_id = ? AND m.user_id = ?`,
+  );
+  const leadCount = db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM memberships WHERE study_id = ? AND role = 'lead'");
+  const insertMember = db.prepare<{ studyId: number; userId: number; role: StudyRole; now: string }>(
+    'INSERT INTO memberships (study_id, user_id, role, created_at) VALUES (@studyId, @userId, @role, @now)',
+  );
+  const updateRole = db.prepare<{ studyId: number; userId: number; role: StudyRole }>(
+    'UPDATE memberships SET role = @role WHERE study_id = @studyId AND user_id = @userId',
+  );
+  const deleteMember = db.prepare<[number, number]>('DELETE FROM memberships WHERE study_id = ? AND user_id = ?');
+  const all = db.prepare<[], { id: number; title: string }>('SELECT id, title FROM studies ORDER BY id');
+
+  return {
+    /** The study and the user's membership role in one statement; undefined when the study does not exist. */
+    findWithRole(studyId: number, userId: number): { study: StudyRow; role: StudyRole | null } | undefined {
+      const row = withRole.get(userId, studyId);
+      if (!row) return undefined;
+      const { member_role, ...study } = row;
+      return { study, role: member_role };
+    },
+    findById: (id: number) => byId.get(id),
+    listForMember: (userId: number) => forMember.all(userId),
+    listAll: (userId: number) => everything.all(userId),
+    listIdsAndTitles: () => all.all(),
+    insert: (s: { title: string; question: string; language: Language; createdBy: number | null; now: string }) =>
+      Number(insert.run(s).lastInsertRowid),
+    update: (s: { id: number; title: string; question: string; language: Language; now: string }) => update.run(s),
+    members: (studyId: number) => members.all(studyId),
+    member: (studyId: number, userId: number) => member.get(studyId, userId),
+    leadCount: (studyId: number) => leadCount.get(studyId)!.n,
+    addMember: (m: { studyId: number; userId: number; role: StudyRole; now: string }) => insertMember.run(m),
+    setRole: (m: { studyId: number; userId: number; role: StudyRole }) => updateRole.run(m),
+    removeMember: (studyId: number, userId: number) => deleteMember.run(studyId, userId),
+  };
+}
+export type StudiesRepo = ReturnType<typeof studiesRepo>;

@@ -1,0 +1,131 @@
+// Studies: my studies, create, the overview page, settings, members and the study's audit log.
+import type { Request } from 'express';
+import { route, studyRole, USER, type RouteDef } from '../http/authorize.ts';
+import { setFlash } from '../http/flash.ts';
+import { parseForm, renderInvalid } from '../http/forms.ts';
+import { notFound, RuleError } from '../lib/errors.ts';
+import { renderMarkdown } from '../lib/markdown.ts';
+import type { Services } from '../services.ts';
+import { auditEntryView } from '../audit/audit.view.ts';
+import { STUDY_ROLES } from './studies.repo.ts';
+import { addMemberSchema, changeRoleSchema, studySchema } from './studies.schemas.ts';
+
+export function studiesRoutes(s: Services): RouteDef[] {
+  const membersView = (req: Request) => ({
+    title: req.t('members.title'),
+    members: s.studies.members(req.study!.id),
+    roles: STUDY_ROLES,
+    canManage: req.studyRole === 'lead',
+    values: {},
+    errors: {},
+  });
+
+  return [
+    /** @route GET /studies — my studies (administrators see every study). */
+    route('get', '/studies', USER, (req, res) => {
+      res.render('studies/index', { title: req.t('studies.title'), studies: s.studies.listFor(req.user!) });
+    }),
+
+    /** @route GET /studies/new */
+    route('get', '/studies/new', USER, (req, res) => {
+      res.render('studies/form', { title: req.t('studies.new'), action: '/studies', values: { language: req.language }, errors: {} });
+    }),
+
+    /** @route POST /studies — the creator becomes the study's lead. */
+    route('post', '/studies', USER, (req, res) => {
+      const form = parseForm(studySchema, req.body);
+      if (!form.ok) return renderInvalid(res, 'studies/form', { title: req.t('studies.new'), action: '/studies' }, form.errors, req.body);
+      const id = s.studies.create(form.data, req.user!.id);
+      setFlash(req, { kind: 'success', key: 'studies.created' });
+      res.redirect(303, `/studies/${id}`);
+    }),
+
+    /** @route GET /studies/:id — the overview. */
+    route('get', '/studies/:id', studyRole('viewer'), (req, res) => {
+      const study = req.study!;
+      res.render('studies/show', { title: study.title, question: renderMarkdown(study.question) });
+    }),
+
+    /** @route GET /studies/:id/edit */
+    route('get', '/studies/:id/edit', studyRole('lead'), (req, res) => {
+      const study = req.study!;
+      res.render('studies/form', {
+        title: req.t('studies.edit'),
+        action: `/studies/${study.id}`,
+        values: { title: study.title, question: study.question, language: study.language },
+        errors: {},
+      });
+    }),
+
+    /** @route POST /studies/:id — title, question and content language. */
+    route('post', '/studies/:id', studyRole('lead'), (req, res) => {
+      const study = req.study!;
+      const form = parseForm(studySchema, req.body);
+      if (!form.ok) {
+        return renderInvalid(res, 'studies/form', { title: req.t('studies.edit'), action: `/studies/${study.id}` }, form.errors, req.body);
+      }
+      s.studies.update(study.id, form.data, req.user!.id);
+      setFlash(req, { kind: 'success', key: 'studies.saved' });
+      res.redirect(303, `/studies/${study.id}`);
+    }),
+
+    /** @route GET /studies/:id/members */
+    route('get', '/studies/:id/members', studyRole('viewer'), (req, res) => res.render('studies/members', membersView(req))),
+
+    /** @route POST /studies/:id/members — adds an existing account with a role. */
+    route('post', '/studies/:id/members', studyRole('lead'), (req, res) => {
+      const form = parseForm(addMemberSchema, req.body);
+      if (!form.ok) return renderInvalid(res, 'studies/members', membersView(req), form.errors, req.body);
+      try {
+        s.studies.addMember(req.study!.id, form.data.email, form.data.role, req.user!.id);
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        return renderInvalid(res, 'studies/members', membersView(req), { [err.field ?? '_form']: { key: err.messageKey, params: err.params } }, req.body);
+      }
+      setFlash(req, { kind: 'success', key: 'members.added', params: { email: form.data.email } });
+      res.redirect(303, `/studies/${req.study!.id}/members`);
+    }),
+
+    /** @route POST /studies/:id/members/:userId — changes a member's role. */
+    route('post', '/studies/:id/members/:userId', studyRole('lead'), (req, res) => {
+      const form = parseForm(changeRoleSchema, req.body);
+      if (!form.ok) return renderInvalid(res, 'studies/members', membersView(req), form.errors, req.body);
+      const userId = Number(req.params.userId);
+      try {
+        s.studies.changeRole(req.study!.id, userId, form.data.role, req.user!.id);
+        setFlash(req, { kind: 'success', key: 'members.roleChanged' });
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        if (err.messageKey === 'error.notFound') throw notFound();
+        setFlash(req, { kind: 'error', key: err.messageKey });
+      }
+      res.redirect(303, `/studies/${req.study!.id}/members`);
+    }),
+
+    /** @route POST /studies/:id/members/:userId/remove */
+    route('post', '/studies/:id/members/:userId/remove', studyRole('lead'), (req, res) => {
+      const userId = Number(req.params.userId);
+      try {
+        s.studies.removeMember(req.study!.id, userId, req.user!.id);
+        setFlash(req, { kind: 'success', key: 'members.removed' });
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        if (err.messageKey === 'error.notFound') throw notFound();
+        setFlash(req, { kind: 'error', key: err.messageKey });
+      }
+      res.redirect(303, `/studies/${req.study!.id}/members`);
+    }),
+
+    /** @route GET /studies/:id/audit — newest first, 100 per page. */
+    route('get', '/studies/:id/audit', studyRole('lead'), (req, res) => {
+      const before = Number(req.query.before) || undefined;
+      const rows = s.repos.audit.listForStudy(req.study!.id, before, 100);
+      res.render('audit/list', {
+        title: req.t('audit.title'),
+        entries: rows.map(auditEntryView),
+        more: rows.length === 100 ? rows.at(-1)!.id : null,
+        basePath: `/studies/${req.study!.id}/audit`,
+      });
+    }),
+  ];
+}
