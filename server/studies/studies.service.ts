@@ -57,7 +57,7 @@ export function studiesService(deps: { db: Db; studies: StudiesRepo; users: User
 
     members: (studyId: number) => studies.members(studyId),
 
-    addMember(studyId: number, email: string, role: StudyRole, actorId: number): void {
+    addMember(studyId: number, email: string, role: StudyRole, actorId: number | null): void {
       db.transaction(() => {
         const user = users.findByEmail(email);
         if (!user) throw new RuleError('members.noAccount', { email }, 'email');

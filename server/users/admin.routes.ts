@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ADMIN, route, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { parseForm, renderInvalid } from '../http/forms.ts';
-import { notFound, RuleError } from '../lib/errors.ts';
+import { HttpError, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { email, personName } from '../auth/auth.schemas.ts';
 import { auditEntryView } from '../audit/audit.view.ts';
@@ -59,7 +59,7 @@ export function adminRoutes(s: Services): RouteDef[] {
     route('post', '/admin/users/:userId/active', ADMIN, (req, res) => {
       const user = userOr404(req);
       const form = parseForm(flagSchema, req.body);
-      if (!form.ok) throw notFound();
+      if (!form.ok) throw new HttpError(400, 'error.badRequest');
       try {
         s.users.setActive(user.id, form.data.value, req.user!.id);
         setFlash(req, { kind: 'success', key: form.data.value ? 'admin.users.activated' : 'admin.users.deactivated' });
@@ -74,7 +74,7 @@ export function adminRoutes(s: Services): RouteDef[] {
     route('post', '/admin/users/:userId/admin', ADMIN, (req, res) => {
       const user = userOr404(req);
       const form = parseForm(flagSchema, req.body);
-      if (!form.ok) throw notFound();
+      if (!form.ok) throw new HttpError(400, 'error.badRequest');
       try {
         s.users.setAdmin(user.id, form.data.value, req.user!.id);
         setFlash(req, { kind: 'success', key: 'admin.users.saved' });

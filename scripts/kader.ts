@@ -1,0 +1,123 @@
+// The `kader` command line (../shared/design/cli.md): npm run --silent kader -- <command> [options].
+// Errors go to stderr with a non-zero exit status; nothing is half-written.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig, type Config } from '../server/config.ts';
+import { email as emailSchema, newPassword, personName } from '../server/auth/auth.schemas.ts';
+import { backupTo, BackupError, restoreFrom } from '../server/lib/backup.ts';
+import { openDb } from '../server/lib/db.ts';
+import { RuleError } from '../server/lib/errors.ts';
+import { translate } from '../server/lib/i18n.ts';
+import { migrate, MigrationError } from '../server/lib/migrate.ts';
+import { runningServerPid } from '../server/lib/pid-file.ts';
+import { randomToken } from '../server/lib/tokens.ts';
+import { createServices } from '../server/services.ts';
+
+class UsageError extends Error {}
+
+const USAGE = `Usage: npm run --silent kader -- <command> [options]
+
+  user:create --email E --name N [--admin] [--password-stdin]
+                         create an account (password from stdin, or a generated one printed once)
+  study:list             one line per study: id, title
+  backup FILE            consistent copy of the database (uploads next to it in FILE.uploads/)
+  restore FILE           replace the data with a backup (refused while the server runs)
+
+Environment: DATA_DIR (default ./data), as for the server.`;
+
+function openServices(config: Readonly<Config>) {
+  const db = openDb(config.dbFile);
+  migrate(db, { backupDir: path.join(config.dataDir, 'backups') });
+  return createServices(db, () => new Date(), config);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const userCreateArgs = z.object({ email: emailSchema, name: personName });
+
+async function userCreate(config: Readonly<Config>, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' }, 'password-stdin': { type: 'boolean' } },
+    strict: true,
+  });
+  const parsed = userCreateArgs.safeParse(values);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `--${String(i.path[0])}`).join(', ');
+    throw new UsageError(`user:create needs a valid --email and --name (problem with ${fields}).`);
+  }
+  const generated = !values['password-stdin'];
+  const password = generated ? randomToken(12) : await readStdin();
+  if (!newPassword.safeParse(password).success) throw new UsageError('The password from stdin must be 8 to 200 characters long.');
+  const services = openServices(config);
+  try {
+    const { user } = await services.users.create({ ...parsed.data, isAdmin: values.admin ?? false, password }, null);
+    console.log(`Created account ${user.id}: ${user.email}${user.is_admin ? ' (administrator)' : ''}`);
+    if (generated) console.log(`Password (shown once): ${password}`);
+  } catch (err) {
+    if (err instanceof RuleError) throw new UsageError(translate('en', err.messageKey, err.params));
+    throw err;
+  } finally {
+    services.db.close();
+  }
+}
+
+function studyList(config: Readonly<Config>): void {
+  const services = openServices(config);
+  for (const s of services.repos.studies.listIdsAndTitles()) console.log(`${s.id}\t${s.title}`);
+  services.db.close();
+}
+
+function backup(config: Readonly<Config>, args: string[]): void {
+  const file = args[0];
+  if (!file) throw new UsageError('backup needs a file name: backup FILE');
+  const services = openServices(config);
+  try {
+    console.log(JSON.stringify(backupTo(services.db, config.uploadsDir, file)));
+  } finally {
+    services.db.close();
+  }
+}
+
+function restore(config: Readonly<Config>, args: string[]): void {
+  const file = args[0];
+  if (!file) throw new UsageError('restore needs a file name: restore FILE');
+  const pid = runningServerPid(config.dataDir);
+  if (pid) throw new UsageError(`A Kader server (process ${pid}) is using ${config.dataDir}. Stop it first; nothing was changed.`);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const result = restoreFrom(file, config, new Date().toISOString().replace(/[:.]/g, '-'));
+  console.log(JSON.stringify({ restored: path.resolve(file), ...result }));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'user:create':
+      return userCreate(config, rest);
+    case 'study:list':
+      return studyList(config);
+    case 'backup':
+      return backup(config, rest);
+    case 'restore':
+      return restore(config, rest);
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const known = err instanceof UsageError || err instanceof BackupError || err instanceof MigrationError;
+  console.error(known ? `kader: ${(err as Error).message}` : err);
+  process.exitCode = known ? 2 : 1;
+});

@@ -1,0 +1,283 @@
+// Browser test harness: the real server started as a child process (exactly as a user starts it),
+// Debian's chromium driven by playwright-core, an axe-core accessibility scan, and failure screenshots.
+// All traffic stays on 127.0.0.1; nothing is downloaded.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const RESULTS_DIR = path.join(PROJECT_ROOT, 'test-results');
+
+// ---------------------------------------------------------------------------------------------
+// Is there a browser? Missing chromium skips the suite loudly on a workstation, fails it in CI.
+
+export interface BrowserAvailability {
+  available: boolean;
+  /** True when the suite should be skipped (chromium missing and not in CI). */
+  skip: boolean;
+  /** Set when chromium is missing in CI: beforeAll throws it, so the suite fails. */
+  failure: string | null;
+}
+
+export function browserAvailability(): BrowserAvailability {
+  const available = fs.existsSync(CHROMIUM_PATH);
+  if (available) return { available, skip: false, failure: null };
+  const inCi = process.env.CI === 'true';
+  const message = `${CHROMIUM_PATH} is missing — run apt-get install -y chromium`;
+  if (inCi) {
+    console.warn(`\n*** BROWSER TESTS FAILED: ${message} (CI=true, so this is an error, not a skip) ***\n`);
+    return { available, skip: false, failure: `BROWSER TESTS CANNOT RUN IN CI: ${message}` };
+  }
+  console.warn(`\n*** BROWSER TESTS SKIPPED: ${message} ***\n`);
+  return { available, skip: true, failure: null };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real server as a child process.
+
+/** A free TCP port on 127.0.0.1: open a server on port 0, read the port, close it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error('could not read a free port'))));
+    });
+  });
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  port: number;
+  dataDir: string;
+  /** What the server wrote to stdout and stderr so far (for failure messages). */
+  output(): string;
+  /** SIGTERM, then SIGKILL after the timeout; removes the data folder. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Environment variables the server's config reads; inherited values must not leak into the test server. */
+const SERVER_ENV_KEYS = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'NODE_ENV',
+  'LOG_LEVEL',
+  'TRUST_PROXY',
+  'SESSION_SECRET',
+  'SESSION_MAX_AGE_HOURS',
+  'KADER_ADMIN_EMAIL',
+  'KADER_ADMIN_PASSWORD',
+  'DOCUMENT_MAX_MB',
+  'LOGIN_MAX_FAILURES',
+  'LOGIN_WINDOW_MINUTES',
+];
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (exited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      resolve(false);
+    }, timeoutMs);
+    const onExit = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    child.once('exit', onExit);
+  });
+}
+
+/**
+ * Starts `node --import tsx server/main.ts` from the project root on a fresh data folder and a free
+ * port, and resolves once GET /healthz answers 200 (bounded by `timeoutMs`).
+ */
+export async function startServer(options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kader-e2e-'));
+  const port = await freePort();
+  const host = '127.0.0.1';
+  const baseUrl = `http://${host}:${port}`;
+
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of SERVER_ENV_KEYS) delete env[key];
+  Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), HOST: host, LOG_LEVEL: 'warn', NODE_ENV: 'test' }, options.env);
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+
+  const stop = async (stopTimeoutMs = 5_000) => {
+    if (!exited(child)) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, stopTimeoutMs))) {
+        console.warn(`kader test server (pid ${child.pid}) ignored SIGTERM for ${stopTimeoutMs} ms; sending SIGKILL`);
+        child.kill('SIGKILL');
+        await waitForExit(child, 2_000);
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (exited(child)) {
+      await stop();
+      throw new Error(`the server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz answered.\n${output}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return { baseUrl, port, dataDir, output: () => output, stop };
+      lastProblem = `status ${res.status}`;
+    } catch (err) {
+      lastProblem = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await stop();
+  throw new Error(`the server did not answer GET /healthz with 200 within ${timeoutMs} ms (${lastProblem}).\n${output}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility: axe-core run inside the page.
+
+const require = createRequire(import.meta.url);
+let axeSource: string | null = null;
+
+/** axe.min.js next to the package's entry point. */
+function axeScript(): string {
+  axeSource ??= fs.readFileSync(path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js'), 'utf8');
+  return axeSource;
+}
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+export interface A11yViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string; summary: string }[];
+}
+
+/** Runs axe on the page and returns the violations of impact "serious" or "critical". */
+export async function axeSeriousViolations(page: Page): Promise<A11yViolation[]> {
+  // The site's CSP (script-src 'self') blocks an injected inline <script>; evaluate is not subject to it.
+  const present = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
+  if (!present) await page.evaluate(`${axeScript()}\n;void 0;`);
+  const violations = await page.evaluate(async (tags: string[]) => {
+    type AxeNode = { target: unknown[]; failureSummary?: string };
+    type AxeViolation = { id: string; impact?: string | null; help: string; helpUrl: string; nodes: AxeNode[] };
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: JSON.stringify(n.target), summary: n.failureSummary ?? '' })),
+    }));
+  }, AXE_TAGS);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export function formatViolations(where: string, violations: A11yViolation[]): string {
+  const lines = [`${violations.length} serious/critical accessibility violation(s) on ${where}:`];
+  for (const v of violations) {
+    lines.push(`  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes) lines.push(`      ${n.target}${n.summary ? ' — ' + n.summary.replace(/\s+/g, ' ') : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Scans each distinct page once. A page is its path with numbers and tokens generalised, its
+ * language, and whether it shows a flash message or an error; `scan` throws on serious or
+ * critical violations after printing them.
+ */
+export class A11yScanner {
+  readonly scanned: string[] = [];
+  private readonly seen = new Set<string>();
+
+  async scan(page: Page, label?: string): Promise<void> {
+    const url = new URL(page.url());
+    const pathKey = url.pathname.replace(/\/set-password\/[^/]+/, '/set-password/:token').replace(/\/\d+(?=\/|$)/g, '/:id');
+    const state = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      flash: document.querySelector('.flash') !== null,
+      title: document.title,
+    }));
+    const key = `${pathKey} [${state.lang}]${state.flash ? ' +flash' : ''} ${label ?? state.title}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.scanned.push(key);
+    const violations = await axeSeriousViolations(page);
+    if (violations.length) {
+      const message = formatViolations(`${url.pathname} (${key})`, violations);
+      console.error(message);
+      throw new Error(message);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screenshots of failing tests.
+
+/** Saves a full-page screenshot of every open page under test-results/; returns the files written. */
+export async function screenshotPages(testName: string, pages: Page[]): Promise<string[]> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const base = testName.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 100) || 'test';
+  const files: string[] = [];
+  let i = 0;
+  for (const page of pages) {
+    if (page.isClosed()) continue;
+    const file = path.join(RESULTS_DIR, `${base}${pages.length > 1 ? `-${++i}` : ''}.png`);
+    try {
+      await page.screenshot({ path: file, fullPage: true, timeout: 5_000 });
+      files.push(file);
+    } catch (err) {
+      console.warn(`could not save a screenshot to ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (files.length) console.warn(`screenshot(s) of the failed test "${testName}":\n  ${files.join('\n  ')}`);
+  return files;
+}
