@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): KaderApp {
   let usersExist = services.users.hasUsers();
   const hasUsers = () => (usersExist ||= services.users.hasUsers());
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (hasUsers() || req.path === '/setup' || req.path === '/healthz' || req.path === '/language') return next();
+    if (req.path === '/setup' || req.path === '/healthz' || req.path === '/language' || hasUsers()) return next();
     res.redirect(303, '/setup');
   });
 

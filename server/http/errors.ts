@@ -2,7 +2,8 @@
 // no stack traces to users, every unexpected error logged with the request id.
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../lib/errors.ts';
-import { translator, type MessageKey } from '../lib/i18n.ts';
+import { chooseLanguage, translator, type MessageKey } from '../lib/i18n.ts';
+import { csrfToken } from './csrf.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
@@ -23,17 +24,31 @@ export function errorHandler(logger: Logger) {
     const key: MessageKey = known?.messageKey ?? 'error.server';
     if (status >= 500) logger.error({ err, reqId: req.id, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return void res.end();
-    const t = req.t ?? translator('en');
+    // The error may have happened before the middleware that prepares every page ran.
+    const language = req.language ?? chooseLanguage(req.user?.language, req.session?.language, (l) => req.acceptsLanguages(...l));
+    const t = translator(language);
     const message = t(key, known?.params);
     if (req.path === '/healthz' || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'))) {
       res.status(status).json({ error: message, requestId: req.id });
       return;
     }
-    res.status(status).render('errors/error', {
-      title: t(`error.title.${status === 404 ? 404 : status === 403 ? 403 : status >= 500 ? 500 : 400}` as MessageKey),
+    const titleKey = `error.title.${status === 404 ? 404 : status === 403 ? 403 : status >= 500 ? 500 : 400}` as MessageKey;
+    const locals = {
+      t,
+      lang: language,
+      currentUser: req.user ?? null,
+      currentPath: req.path,
+      flash: null,
+      csrfToken: req.session ? csrfToken(req) : '',
+      title: t(titleKey),
       status,
       message,
       requestId: req.id,
+    };
+    res.status(status).render('errors/error', locals, (renderError, html) => {
+      if (!renderError) return void res.send(html);
+      logger.error({ err: renderError, reqId: req.id }, 'error page failed to render');
+      res.type('text/plain').send(`${locals.title}\n\n${message}\n\n${req.id}`);
     });
   };
 }
