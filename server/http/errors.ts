@@ -6,6 +6,13 @@ import { chooseLanguage, translator, type MessageKey } from '../lib/i18n.ts';
 import { csrfToken } from './csrf.ts';
 import type { Logger } from '../lib/logger.ts';
 
+const TITLES: Record<number, MessageKey> = {
+  403: 'error.title.403',
+  404: 'error.title.404',
+  410: 'error.title.410',
+  413: 'error.title.413',
+};
+
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
   next(new HttpError(404, 'error.notFound'));
 }
@@ -32,7 +39,7 @@ export function errorHandler(logger: Logger) {
       res.status(status).json({ error: message, requestId: req.id });
       return;
     }
-    const titleKey = `error.title.${status === 404 ? 404 : status === 403 ? 403 : status >= 500 ? 500 : 400}` as MessageKey;
+    const titleKey = TITLES[status] ?? (status >= 500 ? 'error.title.500' : 'error.title.400');
     const locals = {
       t,
       lang: language,

@@ -160,8 +160,10 @@ describe('accounts created by an administrator', () => {
     const res = await agent.post(path).type('form').send({ _csrf: csrf, password: PASSWORD, passwordConfirm: PASSWORD });
     expect(res.status).toBe(303);
     expect((await agent.get('/account')).text).toContain('new@example.org');
-    // Used once: the link is dead now.
-    expect((await request(app).get(path)).status).toBe(410);
+    // Used once: the link is dead now, and the page says so.
+    const dead = await request(app).get(path);
+    expect(dead.status).toBe(410);
+    expect(dead.text).toContain('<h1>This link no longer works</h1>');
     await loginAs(app, 'new@example.org');
   });
 

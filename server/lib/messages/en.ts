@@ -150,6 +150,8 @@ export const en = {
 
   'error.title.404': 'Page not found',
   'error.title.403': 'Not allowed',
+  'error.title.410': 'This link no longer works',
+  'error.title.413': 'Too large',
   'error.title.400': 'Something is wrong with the request',
   'error.title.500': 'Something went wrong',
   'error.notFound': 'This page does not exist, or you have no access to it.',

@@ -152,6 +152,8 @@ export const nl: Record<keyof typeof en, string> = {
 
   'error.title.404': 'Pagina niet gevonden',
   'error.title.403': 'Niet toegestaan',
+  'error.title.410': 'Deze link werkt niet meer',
+  'error.title.413': 'Te groot',
   'error.title.400': 'Er klopt iets niet aan het verzoek',
   'error.title.500': 'Er ging iets mis',
   'error.notFound': 'Deze pagina bestaat niet, of je hebt er geen toegang toe.',
