@@ -12,7 +12,7 @@ import type { Logger } from './lib/logger.ts';
 import { createServices, type Clock } from './services.ts';
 import { authorize, type RouteDef } from './http/authorize.ts';
 import { createPassport } from './http/passport.ts';
-import { csrfProtection } from './http/csrf.ts';
+import { exposeCsrfToken, verifyCsrf } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { takeFlash } from './http/flash.ts';
 import { requestLog } from './http/request-log.ts';
@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): KaderApp {
   app.use(passport.initialize());
   app.use(passport.session());
 
-  // Language, translator and what every page needs; csrf before any route that changes things.
+  // Language, translator and what every page needs.
   app.use((req: Request, res: Response, next: NextFunction) => {
     req.language = chooseLanguage(req.user?.language, req.session.language, (langs) => req.acceptsLanguages(...langs));
     req.t = translator(req.language);
@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): KaderApp {
     res.locals.currentPath = req.path;
     next();
   });
-  app.use(csrfProtection);
+  app.use(exposeCsrfToken);
   app.use(takeFlash);
 
   // First run: with no account yet, every page leads to the administrator form.
@@ -125,8 +125,12 @@ export function createApp(deps: AppDeps): KaderApp {
     ...adminRoutes(services),
     ...studiesRoutes(services),
   ];
+  // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {
-    app[r.method](r.path, authorize(r.access, { studies: services.repos.studies, hasUsers }), ...r.handlers);
+    const chain = [authorize(r.access, { studies: services.repos.studies, hasUsers })];
+    if (r.upload) chain.push(r.upload);
+    if (r.method !== 'get') chain.push(verifyCsrf);
+    app[r.method](r.path, ...chain, ...r.handlers);
   }
 
   app.use(notFoundHandler);

@@ -23,11 +23,18 @@ export interface RouteDef {
   method: 'get' | 'post';
   path: string;
   access: Access;
+  /** For multipart forms: the parser that must run before the CSRF check can read the token. */
+  upload?: RequestHandler;
   handlers: RequestHandler[];
 }
 
 export function route(method: RouteDef['method'], path: string, access: Access, ...handlers: RequestHandler[]): RouteDef {
   return { method, path, access, handlers };
+}
+
+/** A POST of a multipart form: access check, then `upload` parses the body, then the CSRF check. */
+export function uploadRoute(path: string, access: Access, upload: RequestHandler, ...handlers: RequestHandler[]): RouteDef {
+  return { method: 'post', path, access, upload, handlers };
 }
 
 /** The effective study role of a user, or null when they may not see the study at all. */

@@ -1,20 +1,24 @@
-// Synchronizer-token CSRF protection: one random token per session, required on every request
-// that is not GET, HEAD or OPTIONS, from the `_csrf` form field or the `x-csrf-token` header.
+// Synchronizer-token CSRF protection: one random token per session, required on every route that
+// changes something, from the `_csrf` form field or the `x-csrf-token` header. app.ts puts the
+// check into every such route's chain, after the upload parser on multipart routes (the token is
+// in the multipart body) and before the handler.
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../lib/errors.ts';
 import { randomToken, safeEqual } from '../lib/tokens.ts';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** The session's token, created on first use (so pages without forms do not start a session). */
+/** The session's token, created on first use. */
 export function csrfToken(req: Request): string {
   req.session.csrf ??= randomToken();
   return req.session.csrf;
 }
 
-export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
+/** Makes `csrfToken` available to every view. */
+export function exposeCsrfToken(req: Request, res: Response, next: NextFunction): void {
   Object.defineProperty(res.locals, 'csrfToken', { get: () => csrfToken(req), enumerable: true, configurable: true });
-  if (SAFE_METHODS.has(req.method)) return next();
+  next();
+}
+
+export function verifyCsrf(req: Request, _res: Response, next: NextFunction): void {
   const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
   const expected = req.session.csrf;
   if (typeof sent === 'string' && expected && safeEqual(sent, expected)) return next();

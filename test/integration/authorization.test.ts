@@ -77,6 +77,15 @@ describe('authorisation of every route', () => {
     expect(registered).toEqual(Object.keys(TABLE).sort());
   });
 
+  it('every route that changes something refuses a request without the CSRF token with 403', async () => {
+    const { agent } = agents.admin;
+    for (const r of ctx.app.routeTable.filter((r) => r.method !== 'get' && r.access.kind !== 'setup')) {
+      const path = r.path.replace(':id', String(studyId)).replace(':userId', String(targetUserId)).replace(':token', 'x');
+      const res = await agent.post(path).type('form').send({ role: 'viewer', value: '1', language: 'nl' });
+      expect(res.status, `${r.method.toUpperCase()} ${r.path}`).toBe(403);
+    }
+  });
+
   it('sends a signed-out visitor of a protected page to the login page', async () => {
     const res = await request(ctx.app).get(`/studies/${studyId}`);
     expect(res.status).toBe(303);
