@@ -3,23 +3,40 @@ import type { Config } from './config.ts';
 import type { Db } from './lib/db.ts';
 import { auditRepo } from './audit/audit.repo.ts';
 import { loginThrottle } from './auth/login-throttle.ts';
+import { casesRepo } from './cases/cases.repo.ts';
+import { frameworkRepo } from './framework/framework.repo.ts';
+import { guidesRepo } from './guides/guides.repo.ts';
+import { ratingsRepo } from './ratings/ratings.repo.ts';
 import { studiesRepo } from './studies/studies.repo.ts';
 import { studiesService } from './studies/studies.service.ts';
+import { studyFileExporter } from './studyfile/studyfile.export.ts';
+import { studyFileImporter } from './studyfile/studyfile.import.ts';
 import { usersRepo } from './users/users.repo.ts';
 import { usersService } from './users/users.service.ts';
 
 export type Clock = () => Date;
 
 export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login'>) {
-  const audit = auditRepo(db);
-  const users = usersRepo(db);
-  const studies = studiesRepo(db);
+  const repos = {
+    audit: auditRepo(db),
+    users: usersRepo(db),
+    studies: studiesRepo(db),
+    framework: frameworkRepo(db),
+    guides: guidesRepo(db),
+    cases: casesRepo(db),
+    ratings: ratingsRepo(db),
+  };
+  const { audit, users, studies } = repos;
   return {
     db,
     clock,
-    repos: { audit, users, studies },
+    repos,
     users: usersService({ db, users, audit, now: clock }),
     studies: studiesService({ db, studies, users, audit, now: clock }),
+    studyFile: {
+      importer: studyFileImporter({ db, ...repos, now: clock }),
+      exporter: studyFileExporter(repos),
+    },
     loginThrottle: loginThrottle(db, { ...config.login, now: () => clock().getTime() }),
   };
 }

@@ -1,6 +1,7 @@
 // SQL for studies and their members.
 import type { Db } from '../lib/db.ts';
 import type { Language } from '../lib/i18n.ts';
+import type { StudySettings } from '../studyfile/studyfile.schema.ts';
 
 export type StudyRole = 'lead' | 'researcher' | 'viewer';
 export const STUDY_ROLES: readonly StudyRole[] = ['lead', 'researcher', 'viewer'];
@@ -17,9 +18,31 @@ export interface StudyRow {
   blind_rating: 0 | 1;
   classification: 'relative' | 'absolute';
   second_rater_not_at_interviews: 0 | 1;
+  framework_title: string;
+  framework_revision: number;
   created_by: number | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface StudyInsert extends StudySettings {
+  title: string;
+  question: string;
+  language: Language;
+  frameworkTitle: string;
+  createdBy: number | null;
+  now: string;
+}
+
+/** The settings of a study row in the study file's shape. */
+export function settingsOf(s: StudyRow): StudySettings {
+  return {
+    scale: { min: s.scale_min, max: s.scale_max },
+    ratersPerCase: s.raters_per_case,
+    blindRating: s.blind_rating === 1,
+    classification: s.classification,
+    secondRaterNotAtInterviews: s.second_rater_not_at_interviews === 1,
+  };
 }
 
 export interface StudyListRow {
@@ -54,9 +77,11 @@ export function studiesRepo(db: Db) {
   const everything = db.prepare<[number], StudyListRow>(
     `${listColumns} LEFT JOIN memberships m ON m.study_id = s.id AND m.user_id = ? ORDER BY s.title COLLATE NOCASE, s.id`,
   );
-  const insert = db.prepare<{ title: string; question: string; language: Language; createdBy: number | null; now: string }>(
-    `INSERT INTO studies (title, question, language, created_by, created_at, updated_at)
-     VALUES (@title, @question, @language, @createdBy, @now, @now)`,
+  const insert = db.prepare(
+    `INSERT INTO studies (title, question, language, scale_min, scale_max, raters_per_case, blind_rating, classification,
+                          second_rater_not_at_interviews, framework_title, framework_revision, created_by, created_at, updated_at)
+     VALUES (@title, @question, @language, @scaleMin, @scaleMax, @ratersPerCase, @blindRating, @classification,
+             @secondRaterNotAtInterviews, @frameworkTitle, 0, @createdBy, @now, @now)`,
   );
   const update = db.prepare<{ id: number; title: string; question: string; language: Language; now: string }>(
     'UPDATE studies SET title = @title, question = @question, language = @language, updated_at = @now WHERE id = @id',
@@ -91,8 +116,23 @@ export function studiesRepo(db: Db) {
     listForMember: (userId: number) => forMember.all(userId),
     listAll: (userId: number) => everything.all(userId),
     listIdsAndTitles: () => all.all(),
-    insert: (s: { title: string; question: string; language: Language; createdBy: number | null; now: string }) =>
-      Number(insert.run(s).lastInsertRowid),
+    insert: (s: StudyInsert) =>
+      Number(
+        insert.run({
+          title: s.title,
+          question: s.question,
+          language: s.language,
+          ratersPerCase: s.ratersPerCase,
+          classification: s.classification,
+          frameworkTitle: s.frameworkTitle,
+          createdBy: s.createdBy,
+          now: s.now,
+          scaleMin: s.scale.min,
+          scaleMax: s.scale.max,
+          blindRating: s.blindRating ? 1 : 0,
+          secondRaterNotAtInterviews: s.secondRaterNotAtInterviews ? 1 : 0,
+        }).lastInsertRowid,
+      ),
     update: (s: { id: number; title: string; question: string; language: Language; now: string }) => update.run(s),
     members: (studyId: number) => members.all(studyId),
     member: (studyId: number, userId: number) => member.get(studyId, userId),

@@ -6,6 +6,7 @@ import type { Language } from '../lib/i18n.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { UsersRepo } from '../users/users.repo.ts';
 import type { StudiesRepo, StudyRole, StudyRow } from './studies.repo.ts';
+import { DEFAULT_SETTINGS } from '../studyfile/studyfile.schema.ts';
 
 export interface StudyInput {
   title: string;
@@ -35,7 +36,7 @@ export function studiesService(deps: { db: Db; studies: StudiesRepo; users: User
     create(input: StudyInput, creatorId: number | null): number {
       return db.transaction(() => {
         const at = iso();
-        const id = studies.insert({ ...input, createdBy: creatorId, now: at });
+        const id = studies.insert({ ...input, ...DEFAULT_SETTINGS, frameworkTitle: '', createdBy: creatorId, now: at });
         audit.record({ at, actorId: creatorId, studyId: id, entity: 'study', entityId: id, action: 'create', after: input });
         if (creatorId !== null) {
           studies.addMember({ studyId: id, userId: creatorId, role: 'lead', now: at });

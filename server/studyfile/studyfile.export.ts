@@ -1,0 +1,68 @@
+// Writes a study as a study file (study-format.md). Ratings follow blinding: a lead's export holds
+// only submitted ratings of cases that are no longer blind; the operator's archive holds all.
+import { groupBy } from '../lib/collections.ts';
+import type { CasesRepo } from '../cases/cases.repo.ts';
+import type { FrameworkRepo } from '../framework/framework.repo.ts';
+import type { GuidesRepo } from '../guides/guides.repo.ts';
+import type { RatingsRepo } from '../ratings/ratings.repo.ts';
+import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
+import type { StudyFileInput } from './studyfile.schema.ts';
+
+/** Lists the format lets a file leave out when they are empty. */
+const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings']);
+const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
+const text = (value: string) => (value === '' ? undefined : value);
+
+export function studyFileExporter(deps: { studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo }) {
+  const { studies, framework, guides, cases, ratings } = deps;
+
+  return {
+    run(studyId: number, scope: 'archive' | 'unblinded'): StudyFileInput {
+      const study = studies.findById(studyId);
+      if (!study) throw new Error(`no study ${studyId}`);
+      const caseRows = cases.list(studyId);
+      const measures = groupBy(cases.measures(studyId), (m) => m.case_id);
+      const raters = groupBy(cases.raters(studyId), (r) => r.case_id);
+      const members = studies.members(studyId);
+      const ratingRows = ratings.forExport(studyId, scope);
+      const doc: StudyFileInput = {
+        format: 'kader.study',
+        version: 1,
+        study: { title: study.title, question: text(study.question), language: study.language, settings: settingsOf(study) },
+        framework: framework.load(studyId, study.framework_title, study.framework_revision).doc,
+        roles: guides.roles(studyId).map((r) => ({ name: r.name })),
+        questions: guides.questions(studyId).map((q) => ({
+          section: text(q.section),
+          text: q.text,
+          roles: JSON.parse(q.roles) as string[],
+          conditions: JSON.parse(q.conditions) as string[],
+        })),
+        members: members.map((m) => ({ email: m.email, name: m.name, role: m.role })),
+        cases: caseRows.map((c) => ({
+          key: c.key,
+          name: c.name,
+          pseudonym: c.pseudonym ?? undefined,
+          group: text(c.grp),
+          attributes: nonEmpty(JSON.parse(c.attributes) as Record<string, string | number | boolean>),
+          // Year-specific measures are not part of format version 1's case object.
+          measures: nonEmpty(Object.fromEntries((measures.get(c.id) ?? []).filter((m) => m.year === null).map((m) => [m.variable, m.value]))),
+          selectionReason: text(c.selection_reason),
+          raters: raters.get(c.id)?.map((r) => r.email),
+        })),
+        ratings: ratingRows.map((r) => ({
+          case: r.case_key,
+          condition: r.code,
+          rater: r.email,
+          score: r.score,
+          rationale: text(r.rationale),
+          submitted: r.submitted_at !== null,
+        })),
+      };
+      // Drop empty optional sections and undefined values, so the file says only what is there.
+      return JSON.parse(
+        JSON.stringify(doc, (k, v: unknown) => (Array.isArray(v) && v.length === 0 && OPTIONAL_LISTS.has(k) ? undefined : v)),
+      ) as StudyFileInput;
+    },
+  };
+}
+export type StudyFileExporter = ReturnType<typeof studyFileExporter>;

@@ -1,0 +1,152 @@
+// Imports a validated study file as a new study, all in one transaction: framework, roles and
+// questions, members (accounts created without a password where needed), cases with measures
+// and raters, and ratings. Nothing is stored when anything fails.
+import type { Db } from '../lib/db.ts';
+import { hashPassword } from '../lib/passwords.ts';
+import { randomToken, sha256 } from '../lib/tokens.ts';
+import type { AuditRepo } from '../audit/audit.repo.ts';
+import type { CasesRepo } from '../cases/cases.repo.ts';
+import { conditionWrite, type FrameworkRepo } from '../framework/framework.repo.ts';
+import type { GuidesRepo } from '../guides/guides.repo.ts';
+import type { RatingsRepo } from '../ratings/ratings.repo.ts';
+import type { StudiesRepo } from '../studies/studies.repo.ts';
+import { auditView, type UsersRepo } from '../users/users.repo.ts';
+import type { StudyFile } from './studyfile.schema.ts';
+
+export interface ImportResult {
+  studyId: number;
+  /** Accounts made for members who had none: they need a set-password link from an administrator. */
+  createdAccounts: { email: string; token: string }[];
+}
+
+const LINK_VALID_DAYS = 7;
+
+export function studyFileImporter(deps: {
+  db: Db;
+  studies: StudiesRepo;
+  framework: FrameworkRepo;
+  guides: GuidesRepo;
+  cases: CasesRepo;
+  ratings: RatingsRepo;
+  users: UsersRepo;
+  audit: AuditRepo;
+  now: () => Date;
+}) {
+  const { db, studies, framework, guides, cases, ratings, users, audit } = deps;
+
+  /** Writes the framework of `doc` into an empty study; returns the condition ids by code. */
+  function writeFramework(studyId: number, fw: StudyFile['framework']): Map<string, number> {
+    for (const l of fw.levels) framework.insertLevel(studyId, { number: l.number, name: l.name, description: l.description ?? '' });
+    const categoryIds = new Map(fw.categories.map((c) => [c.key, framework.insertCategory(studyId, c)]));
+    const conditionIds = new Map<string, number>();
+    for (const c of fw.conditions) {
+      const categoryId = c.category ? categoryIds.get(c.category)! : null;
+      conditionIds.set(c.code, framework.insertCondition(studyId, conditionWrite(c, { categoryId, parentId: null })));
+    }
+    for (const c of fw.conditions) if (c.parent) framework.setParent(conditionIds.get(c.code)!, conditionIds.get(c.parent)!);
+    for (const r of fw.relations) {
+      framework.insertRelation(studyId, { fromId: conditionIds.get(r.from)!, toId: conditionIds.get(r.to)!, note: r.note ?? '', feedback: r.feedback ?? false });
+    }
+    for (const g of fw.groupings) {
+      const id = framework.insertGrouping(studyId, { key: g.key, name: g.name, reason: g.reason ?? '' });
+      framework.setGroupingMembers(id, g.members.map((m) => conditionIds.get(m)!));
+    }
+    return conditionIds;
+  }
+
+  return {
+    /**
+     * `owner` (an account id) becomes a lead of the new study. The document must have passed
+     * validateStudyFile.
+     */
+    async run(doc: StudyFile, options: { owner: number | null; actorId: number | null }): Promise<ImportResult> {
+      // Hashing is slow and asynchronous: placeholder hashes are not needed, accounts simply have none.
+      void hashPassword;
+      return db.transaction(() => {
+        const at = deps.now().toISOString();
+        const { settings } = doc.study;
+        const studyId = studies.insert({
+          title: doc.study.title,
+          question: doc.study.question ?? '',
+          language: doc.study.language,
+          ...settings,
+          frameworkTitle: doc.framework.title,
+          createdBy: options.actorId,
+          now: at,
+        });
+        const conditionIds = writeFramework(studyId, doc.framework);
+        framework.bumpRevision(studyId, at);
+
+        const roleIds = new Map(doc.roles.map((r, i) => [r.name, guides.insertRole(studyId, r.name, i)]));
+        doc.questions.forEach((q, i) =>
+          guides.insertQuestion(studyId, {
+            section: q.section ?? '',
+            text: q.text,
+            position: i,
+            roleIds: q.roles.map((r) => roleIds.get(r)!),
+            conditionIds: q.conditions.map((c) => conditionIds.get(c)!),
+          }),
+        );
+
+        const createdAccounts: ImportResult['createdAccounts'] = [];
+        const userIds = new Map<string, number>();
+        for (const m of doc.members) {
+          let user = users.findByEmail(m.email);
+          if (!user) {
+            const id = users.insert({ email: m.email, name: m.name, passwordHash: null, isAdmin: false, now: at });
+            const token = randomToken();
+            users.insertToken(sha256(token), id, at, new Date(new Date(at).getTime() + LINK_VALID_DAYS * 86_400_000).toISOString());
+            user = users.findById(id)!;
+            audit.record({ at, actorId: options.actorId, entity: 'user', entityId: id, action: 'create', after: auditView(user) });
+            createdAccounts.push({ email: m.email, token });
+          }
+          userIds.set(m.email, user.id);
+          studies.addMember({ studyId, userId: user.id, role: m.role, now: at });
+        }
+        if (options.owner !== null) {
+          const current = studies.member(studyId, options.owner);
+          if (!current) studies.addMember({ studyId, userId: options.owner, role: 'lead', now: at });
+          else if (current.role !== 'lead') studies.setRole({ studyId, userId: options.owner, role: 'lead' });
+        }
+
+        const caseIds = new Map<string, number>();
+        doc.cases.forEach((c, i) => {
+          const id = cases.insert(
+            studyId,
+            { key: c.key, name: c.name, pseudonym: c.pseudonym ?? null, group: c.group ?? '', attributes: c.attributes ?? {}, selectionReason: c.selectionReason ?? '' },
+            i,
+            at,
+          );
+          caseIds.set(c.key, id);
+          Object.entries(c.measures ?? {}).forEach(([variable, value], j) => cases.insertMeasure(id, variable, null, value, j));
+          (c.raters ?? []).forEach((email, j) => cases.insertRater(id, userIds.get(email)!, j));
+        });
+        for (const r of doc.ratings) {
+          ratings.insert({
+            caseId: caseIds.get(r.case)!,
+            conditionId: conditionIds.get(r.condition)!,
+            raterId: userIds.get(r.rater)!,
+            score: r.score,
+            rationale: r.rationale ?? '',
+            submittedAt: r.submitted ? at : null,
+            now: at,
+          });
+        }
+
+        audit.record({
+          at, actorId: options.actorId, studyId, entity: 'study', entityId: studyId, action: 'import',
+          after: {
+            title: doc.study.title,
+            conditions: doc.framework.conditions.length,
+            relations: doc.framework.relations.length,
+            members: doc.members.length,
+            cases: doc.cases.length,
+            ratings: doc.ratings.length,
+          },
+        });
+        return { studyId, createdAccounts };
+      })();
+    },
+  };
+}
+export type StudyFileImporter = ReturnType<typeof studyFileImporter>;

@@ -1,0 +1,141 @@
+// The study file, version 1 (../shared/design/study-format.md), as strict zod schemas: unknown keys
+// are errors. Cross-references between sections are checked in studyfile.validate.ts.
+import { z } from 'zod';
+
+const text = (max: number) => z.string().max(max);
+const optionalText = (max: number) => z.string().max(max).optional();
+const code = z.string().trim().min(1).max(30);
+const key = z.string().trim().min(1).max(100);
+
+export const settingsSchema = z.strictObject({
+  scale: z.strictObject({ min: z.number().int().min(0).max(10), max: z.number().int().min(1).max(20) }).default({ min: 1, max: 5 }),
+  ratersPerCase: z.number().int().min(2).max(4).default(2),
+  blindRating: z.boolean().default(true),
+  classification: z.enum(['relative', 'absolute']).default('relative'),
+  secondRaterNotAtInterviews: z.boolean().default(false),
+});
+export type StudySettings = z.output<typeof settingsSchema>;
+export const DEFAULT_SETTINGS: StudySettings = settingsSchema.parse({});
+
+export const levelSchema = z.strictObject({
+  number: z.number().int().min(0).max(99),
+  name: z.string().trim().min(1).max(300),
+  description: optionalText(20_000),
+});
+
+export const categorySchema = z.strictObject({
+  key: z.string().trim().min(1).max(50),
+  level: z.number().int(),
+  name: z.string().trim().min(1).max(300),
+});
+
+export const POLARITIES = ['higher-is-favourable', 'lower-is-favourable'] as const;
+export const KINDS = ['rated', 'measured'] as const;
+
+export const conditionSchema = z.strictObject({
+  code,
+  level: z.number().int(),
+  category: z.string().trim().min(1).max(50).optional(),
+  name: z.string().trim().min(1).max(300),
+  description: optionalText(20_000),
+  assessedOn: optionalText(20_000),
+  anchors: z.record(z.string().regex(/^-?\d+$/, 'file.anchorKey'), text(5_000)).optional(),
+  polarity: z.enum(POLARITIES),
+  kind: z.enum(KINDS),
+  parent: code.optional(),
+});
+
+export const relationSchema = z.strictObject({
+  from: code,
+  to: code,
+  note: optionalText(5_000),
+  feedback: z.boolean().optional(),
+});
+
+export const groupingSchema = z.strictObject({
+  key: z.string().trim().min(1).max(50),
+  name: z.string().trim().min(1).max(300),
+  members: z.array(code).min(1),
+  reason: optionalText(5_000),
+});
+
+export const frameworkSchema = z.strictObject({
+  title: z.string().trim().max(300).default(''),
+  /** Written by export; informational on import. */
+  revision: z.number().int().min(0).optional(),
+  levels: z.array(levelSchema).default([]),
+  categories: z.array(categorySchema).default([]),
+  conditions: z.array(conditionSchema).default([]),
+  relations: z.array(relationSchema).default([]),
+  groupings: z.array(groupingSchema).default([]),
+});
+export type Framework = z.output<typeof frameworkSchema>;
+export type ConditionDoc = z.output<typeof conditionSchema>;
+
+const attributeValue = z.union([z.string().max(1_000), z.number(), z.boolean()]);
+
+export const caseSchema = z.strictObject({
+  key,
+  name: z.string().trim().min(1).max(300),
+  pseudonym: z.string().trim().min(1).max(300).optional(),
+  group: z.string().trim().max(100).optional(),
+  attributes: z.record(z.string().min(1).max(100), attributeValue).optional(),
+  measures: z.record(z.string().min(1).max(100), z.number()).optional(),
+  selectionReason: optionalText(20_000),
+  raters: z.array(z.string().trim().toLowerCase().max(254)).optional(),
+});
+
+export const ratingSchema = z.strictObject({
+  case: key,
+  condition: code,
+  rater: z.string().trim().toLowerCase().max(254),
+  score: z.number().int('file.scoreInteger').nullable(),
+  rationale: optionalText(50_000),
+  submitted: z.boolean(),
+});
+
+export const studyFileSchema = z.strictObject({
+  format: z.literal('kader.study'),
+  version: z.literal(1),
+  study: z.strictObject({
+    title: z.string().trim().min(1).max(300),
+    question: optionalText(20_000),
+    language: z.enum(['nl', 'en']),
+    settings: settingsSchema.default(DEFAULT_SETTINGS),
+  }),
+  framework: frameworkSchema,
+  roles: z.array(z.strictObject({ name: z.string().trim().min(1).max(200) })).default([]),
+  questions: z
+    .array(
+      z.strictObject({
+        section: optionalText(300),
+        text: z.string().trim().min(1).max(5_000),
+        roles: z.array(z.string().trim().min(1).max(200)).default([]),
+        conditions: z.array(code).default([]),
+      }),
+    )
+    .default([]),
+  members: z
+    .array(
+      z.strictObject({
+        email: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'form.email' })),
+        name: z.string().trim().min(1).max(200),
+        role: z.enum(['lead', 'researcher', 'viewer']),
+      }),
+    )
+    .default([]),
+  cases: z.array(caseSchema).default([]),
+  ratings: z.array(ratingSchema).default([]),
+  // Sections of the format that later parts of Kader read; a file that carries them is refused
+  // (naming the section) rather than imported without them.
+  interviews: z.array(z.unknown()).optional(),
+  documents: z.array(z.unknown()).optional(),
+  evidence: z.array(z.unknown()).optional(),
+  reconciliations: z.array(z.unknown()).optional(),
+  reductions: z.array(z.unknown()).optional(),
+  caseAnalyses: z.array(z.unknown()).optional(),
+});
+export type StudyFile = z.output<typeof studyFileSchema>;
+export type StudyFileInput = z.input<typeof studyFileSchema>;
+
+export const NOT_YET_SUPPORTED = ['interviews', 'documents', 'evidence', 'reconciliations', 'reductions', 'caseAnalyses'] as const;

@@ -1,0 +1,200 @@
+// Every rule of the study file (study-format.md, "Validation rules"), in one place: the importer
+// runs all of them, and the framework editor runs the framework rules on the edited framework, so
+// a rule is never written twice. Problems name the path and a message key; all are reported.
+import type { z } from 'zod';
+import type { MessageKey, Params } from '../lib/i18n.ts';
+import { NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
+
+export interface Problem {
+  path: string;
+  key: MessageKey;
+  params?: Params;
+}
+
+export function pathString(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+}
+
+function zodProblem(issue: z.core.$ZodIssue): Problem {
+  const path = pathString(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return { path, key: 'file.unknownKey', params: { keys: issue.keys.join(', ') } };
+    case 'invalid_type':
+      return issue.input === undefined
+        ? { path, key: 'file.required' }
+        : { path, key: 'file.wrongType', params: { expected: String(issue.expected) } };
+    case 'invalid_value':
+      return { path, key: 'file.choice', params: { options: issue.values.map((v) => JSON.stringify(v)).join(', ') } };
+    case 'too_small':
+      return issue.origin === 'string' ? { path, key: 'file.empty' } : { path, key: 'file.tooSmall', params: { min: Number(issue.minimum) } };
+    case 'too_big':
+      return { path, key: 'file.tooBig', params: { max: Number(issue.maximum) } };
+    case 'invalid_format':
+      return { path, key: issue.format === 'email' ? 'file.email' : 'file.invalid' };
+    default:
+      return issue.message === 'file.scoreInteger' || issue.message === 'file.anchorKey'
+        ? { path, key: issue.message }
+        : { path, key: 'file.invalid' };
+  }
+}
+
+/** Finds values that occur more than once and reports each repeat at its own path. */
+function duplicates<T>(items: T[], valueOf: (item: T) => string, pathOf: (i: number) => string, problems: Problem[]): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const value = valueOf(item);
+    if (seen.has(value)) problems.push({ path: pathOf(i), key: 'file.duplicate', params: { value } });
+    seen.add(value);
+  });
+}
+
+/** The framework rules; `prefix` is the path of the framework in the document. */
+export function frameworkProblems(fw: Framework, prefix = 'framework'): Problem[] {
+  const problems: Problem[] = [];
+  const at = (section: string, i: number, field?: string) => `${prefix}.${section}[${i}]${field ? `.${field}` : ''}`;
+
+  duplicates(fw.levels, (l) => String(l.number), (i) => at('levels', i, 'number'), problems);
+  const levels = new Set(fw.levels.map((l) => l.number));
+
+  duplicates(fw.categories, (c) => c.key, (i) => at('categories', i, 'key'), problems);
+  const categoryLevel = new Map(fw.categories.map((c) => [c.key, c.level]));
+  fw.categories.forEach((c, i) => {
+    if (!levels.has(c.level)) problems.push({ path: at('categories', i, 'level'), key: 'file.unknownLevel', params: { level: c.level } });
+  });
+
+  duplicates(fw.conditions, (c) => c.code, (i) => at('conditions', i, 'code'), problems);
+  const byCode = new Map(fw.conditions.map((c) => [c.code, c]));
+  fw.conditions.forEach((c, i) => {
+    if (!levels.has(c.level)) problems.push({ path: at('conditions', i, 'level'), key: 'file.unknownLevel', params: { level: c.level } });
+    if (c.category !== undefined) {
+      const level = categoryLevel.get(c.category);
+      if (level === undefined) problems.push({ path: at('conditions', i, 'category'), key: 'file.unknownCategory', params: { category: c.category } });
+      else if (level !== c.level) {
+        problems.push({ path: at('conditions', i, 'category'), key: 'file.categoryLevel', params: { category: c.category, level } });
+      }
+    }
+    if (c.parent !== undefined) {
+      const parent = byCode.get(c.parent);
+      if (c.parent === c.code) problems.push({ path: at('conditions', i, 'parent'), key: 'file.parentSelf' });
+      else if (!parent) problems.push({ path: at('conditions', i, 'parent'), key: 'file.unknownCondition', params: { code: c.parent } });
+      else if (parent.parent !== undefined) problems.push({ path: at('conditions', i, 'parent'), key: 'file.parentIsChild', params: { code: c.parent } });
+    }
+    if (c.anchors && c.kind === 'measured' && Object.keys(c.anchors).length > 0) {
+      problems.push({ path: at('conditions', i, 'anchors'), key: 'file.anchorsMeasured' });
+    }
+  });
+
+  duplicates(fw.relations, (r) => `${r.from} → ${r.to}`, (i) => at('relations', i), problems);
+  fw.relations.forEach((r, i) => {
+    const from = byCode.get(r.from);
+    const to = byCode.get(r.to);
+    if (!from) problems.push({ path: at('relations', i, 'from'), key: 'file.unknownCondition', params: { code: r.from } });
+    if (!to) problems.push({ path: at('relations', i, 'to'), key: 'file.unknownCondition', params: { code: r.to } });
+    if (r.from === r.to) problems.push({ path: at('relations', i, 'to'), key: 'file.relationSelf' });
+    else if (from && to && from.level < to.level && !r.feedback) {
+      problems.push({ path: at('relations', i), key: 'file.relationUpward', params: { from: r.from, to: r.to, fromLevel: from.level, toLevel: to.level } });
+    }
+  });
+
+  duplicates(fw.groupings, (g) => g.key, (i) => at('groupings', i, 'key'), problems);
+  fw.groupings.forEach((g, i) => {
+    g.members.forEach((m, j) => {
+      if (!byCode.has(m)) problems.push({ path: `${at('groupings', i, 'members')}[${j}]`, key: 'file.unknownCondition', params: { code: m } });
+    });
+    duplicates(g.members, (m) => m, (j) => `${at('groupings', i, 'members')}[${j}]`, problems);
+  });
+  return problems;
+}
+
+/** Conditions a rater scores: rated, and without sub-conditions of their own. */
+export function ratableCodes(fw: Framework): Set<string> {
+  const parents = new Set(fw.conditions.flatMap((c) => (c.parent ? [c.parent] : [])));
+  return new Set(fw.conditions.filter((c) => c.kind === 'rated' && !parents.has(c.code)).map((c) => c.code));
+}
+
+/** A measure key that starts with a digit is taken to be a condition code (e.g. "0", "1.b"). */
+const looksLikeCode = (key: string) => /^\d/.test(key);
+
+function crossSectionProblems(doc: StudyFile): Problem[] {
+  const problems: Problem[] = [];
+  const fw = doc.framework;
+  const { scale, ratersPerCase } = doc.study.settings;
+  if (scale.min >= scale.max) problems.push({ path: 'study.settings.scale', key: 'file.scaleOrder' });
+
+  const byCode = new Map(fw.conditions.map((c) => [c.code, c]));
+  duplicates(doc.roles, (r) => r.name, (i) => `roles[${i}].name`, problems);
+  const roles = new Set(doc.roles.map((r) => r.name));
+  doc.questions.forEach((q, i) => {
+    q.roles.forEach((r, j) => {
+      if (!roles.has(r)) problems.push({ path: `questions[${i}].roles[${j}]`, key: 'file.unknownRole', params: { role: r } });
+    });
+    q.conditions.forEach((c, j) => {
+      if (!byCode.has(c)) problems.push({ path: `questions[${i}].conditions[${j}]`, key: 'file.unknownCondition', params: { code: c } });
+    });
+  });
+
+  duplicates(doc.members, (m) => m.email, (i) => `members[${i}].email`, problems);
+  const members = new Set(doc.members.map((m) => m.email));
+
+  duplicates(doc.cases, (c) => c.key, (i) => `cases[${i}].key`, problems);
+  const caseRaters = new Map<string, Set<string>>();
+  doc.cases.forEach((c, i) => {
+    const raters = c.raters ?? [];
+    caseRaters.set(c.key, new Set(raters));
+    raters.forEach((r, j) => {
+      if (!members.has(r)) problems.push({ path: `cases[${i}].raters[${j}]`, key: 'file.raterNotMember', params: { email: r } });
+    });
+    duplicates(raters, (r) => r, (j) => `cases[${i}].raters[${j}]`, problems);
+    if (raters.length > 0 && raters.length !== ratersPerCase) {
+      problems.push({ path: `cases[${i}].raters`, key: 'file.raterCount', params: { count: raters.length, expected: ratersPerCase } });
+    }
+    for (const variable of Object.keys(c.measures ?? {})) {
+      const condition = byCode.get(variable);
+      if (condition && condition.kind !== 'measured') {
+        problems.push({ path: `cases[${i}].measures.${variable}`, key: 'file.measureOfRated', params: { code: variable } });
+      } else if (!condition && looksLikeCode(variable)) {
+        problems.push({ path: `cases[${i}].measures.${variable}`, key: 'file.unknownCondition', params: { code: variable } });
+      }
+    }
+  });
+
+  const ratable = ratableCodes(fw);
+  duplicates(doc.ratings, (r) => `${r.case} / ${r.condition} / ${r.rater}`, (i) => `ratings[${i}]`, problems);
+  doc.ratings.forEach((r, i) => {
+    const raters = caseRaters.get(r.case);
+    if (!raters) problems.push({ path: `ratings[${i}].case`, key: 'file.unknownCase', params: { case: r.case } });
+    else if (!raters.has(r.rater)) problems.push({ path: `ratings[${i}].rater`, key: 'file.raterNotAssigned', params: { email: r.rater, case: r.case } });
+    if (!byCode.has(r.condition)) problems.push({ path: `ratings[${i}].condition`, key: 'file.unknownCondition', params: { code: r.condition } });
+    else if (!ratable.has(r.condition)) problems.push({ path: `ratings[${i}].condition`, key: 'file.notRatable', params: { code: r.condition } });
+    if (r.score !== null && (r.score < scale.min || r.score > scale.max)) {
+      problems.push({ path: `ratings[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
+    }
+  });
+
+  for (const section of NOT_YET_SUPPORTED) {
+    if ((doc[section]?.length ?? 0) > 0) problems.push({ path: section, key: 'file.sectionNotSupported', params: { section } });
+  }
+  return problems;
+}
+
+export type ValidationResult = { ok: true; doc: StudyFile } | { ok: false; problems: Problem[] };
+
+/** Checks a parsed JSON value against the whole format; returns the normalised document or every problem. */
+export function validateStudyFile(input: unknown): ValidationResult {
+  const parsed = studyFileSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(zodProblem) };
+  const problems = [...frameworkProblems(parsed.data.framework), ...crossSectionProblems(parsed.data)];
+  return problems.length ? { ok: false, problems } : { ok: true, doc: parsed.data };
+}
+
+/** Parses JSON text, reporting a syntax error as a problem rather than throwing. */
+export function parseStudyFileText(textContent: string): ValidationResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(textContent.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    return { ok: false, problems: [{ path: '', key: 'file.notJson', params: { detail: (err as Error).message } }] };
+  }
+  return validateStudyFile(json);
+}

@@ -1,0 +1,97 @@
+// Study files: the two fixtures import unchanged and export back to equivalent documents; a bad
+// file stores nothing and reports every problem.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateStudyFile } from '../../server/studyfile/studyfile.validate.ts';
+import { ROOT } from '../helpers/processes.ts';
+import { makeUser, testApp } from '../helpers/app.ts';
+
+export const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+export const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
+
+/** Sorts arrays of objects by their JSON so that order does not matter; drops what export adds by design. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+async function importFixture(name: string) {
+  const ctx = testApp();
+  const original = fixture(name);
+  const result = validateStudyFile(original);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 5)));
+  const { studyId, createdAccounts } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
+  return { ...ctx, original, studyId, createdAccounts };
+}
+
+describe('fixture round trips', () => {
+  it('framework-participatiewet.json: 62 conditions, 65 relations, 8 groupings, 7 roles, 42 questions, back unchanged', async () => {
+    const { services, original, studyId } = await importFixture('framework-participatiewet.json');
+    const exported = services.studyFile.exporter.run(studyId, 'archive') as Record<string, any>;
+    expect(exported.framework.conditions).toHaveLength(62);
+    expect(exported.framework.relations).toHaveLength(65);
+    expect(exported.framework.groupings).toHaveLength(8);
+    expect(exported.roles).toHaveLength(7);
+    expect(exported.questions).toHaveLength(42);
+    expect(exported.framework.revision).toBe(1);
+    // What export adds by design: the framework revision and the study settings (here all defaults).
+    delete exported.framework.revision;
+    expect(exported.study.settings).toEqual({ scale: { min: 1, max: 5 }, ratersPerCase: 2, blindRating: true, classification: 'relative', secondRaterNotAtInterviews: false });
+    delete exported.study.settings;
+    expect(canonical(exported)).toEqual(canonical(original));
+  });
+
+  it('atlas-2017-scores.json: 16 cases with measures and two raters each, 224 submitted ratings, back unchanged', async () => {
+    const { services, original, studyId, createdAccounts } = await importFixture('atlas-2017-scores.json');
+    expect(createdAccounts.map((a) => a.email).sort()).toEqual(['rater.a@example.org', 'rater.b@example.org']);
+    const exported = services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
+    expect(exported.cases).toHaveLength(16);
+    expect(exported.ratings).toHaveLength(224);
+    delete exported.framework.revision;
+    delete exported.study.settings;
+    expect(canonical(exported)).toEqual(canonical(original));
+  });
+
+  it('import stores the atlas scores exactly: Amstelveen has H = 5 from both raters and herverdeeleffect 48.8', async () => {
+    const { db, studyId } = await importFixture('atlas-2017-scores.json');
+    const rows = db
+      .prepare(
+        `SELECT u.email, r.score FROM ratings r JOIN cases c ON c.id = r.case_id JOIN conditions k ON k.id = r.condition_id JOIN users u ON u.id = r.rater_id
+         WHERE c.study_id = ? AND c.key = 'amstelveen' AND k.code = 'H' ORDER BY u.email`,
+      )
+      .all(studyId);
+    expect(rows).toEqual([{ email: 'rater.a@example.org', score: 5 }, { email: 'rater.b@example.org', score: 5 }]);
+    const measure = db.prepare("SELECT m.value FROM case_measures m JOIN cases c ON c.id = m.case_id WHERE c.key = 'amstelveen' AND m.variable = '0'").get();
+    expect(measure).toEqual({ value: 48.8 });
+  });
+});
+
+describe('blinding in exports', () => {
+  it('a lead’s export leaves out drafts and every rating of a case whose raters have not all submitted', async () => {
+    const { services, db, studyId } = await importFixture('atlas-2017-scores.json');
+    db.prepare("UPDATE ratings SET submitted_at = NULL, rationale = 'secret draft' WHERE rater_id = (SELECT id FROM users WHERE email = 'rater.b@example.org') AND case_id = (SELECT id FROM cases WHERE key = 'amstelveen')").run();
+    const lead = services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
+    const amstelveen = (lead.ratings as { case: string }[]).filter((r) => r.case === 'amstelveen');
+    expect(amstelveen).toEqual([]);
+    expect(lead.ratings).toHaveLength(224 - 14);
+    expect(JSON.stringify(lead)).not.toContain('secret draft');
+    const archive = services.studyFile.exporter.run(studyId, 'archive') as Record<string, any>;
+    expect(archive.ratings).toHaveLength(224);
+  });
+});
+
+describe('import refusals', () => {
+  it('stores nothing when the file is invalid', async () => {
+    const ctx = testApp();
+    await makeUser(ctx.services, { email: 'someone@example.org' });
+    const doc = fixture('atlas-2017-scores.json') as any;
+    doc.ratings[0].score = 9;
+    const result = validateStudyFile(doc);
+    expect(result.ok).toBe(false);
+    expect(ctx.services.repos.studies.listIdsAndTitles()).toEqual([]);
+  });
+});
