@@ -14,6 +14,7 @@ import { migrate, MigrationError } from '../server/lib/migrate.ts';
 import { runningServerPid } from '../server/lib/pid-file.ts';
 import { randomToken } from '../server/lib/tokens.ts';
 import { createServices } from '../server/services.ts';
+import { parseStudyFileText, type Problem } from '../server/studyfile/studyfile.validate.ts';
 
 class UsageError extends Error {}
 
@@ -22,6 +23,10 @@ const USAGE = `Usage: npm run --silent kader -- <command> [options]
   user:create --email E --name N [--admin] [--password-stdin]
                          create an account (password from stdin, or a generated one printed once)
   study:list             one line per study: id, title
+  study:import FILE.json [--owner EMAIL]
+                         import a study file as a new study; prints {"study": ID}
+  study:export ID [--out FILE]
+                         write the study file (the complete archive) to stdout or FILE
   backup FILE            consistent copy of the database (uploads next to it in FILE.uploads/)
   restore FILE           replace the data with a backup (refused while the server runs)
 
@@ -74,6 +79,53 @@ function studyList(config: Readonly<Config>): void {
   services.db.close();
 }
 
+/** Every problem of a study file, one per line, in English (the CLI's language). */
+function problemLines(problems: Problem[]): string {
+  return problems.map((p) => `  ${p.path || '(file)'}: ${translate('en', p.key, p.params)}`).join('\n');
+}
+
+async function studyImport(config: Readonly<Config>, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { owner: { type: 'string' } }, allowPositionals: true, strict: true });
+  const file = positionals[0];
+  if (!file) throw new UsageError('study:import needs a file: study:import FILE.json [--owner EMAIL]');
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist.`);
+  const result = parseStudyFileText(fs.readFileSync(file, 'utf8'));
+  if (!result.ok) throw new UsageError(`${file} was not imported; nothing was changed. ${result.problems.length} problem(s):\n${problemLines(result.problems)}`);
+  const services = openServices(config);
+  try {
+    let owner: number | null = null;
+    if (values.owner) {
+      const user = services.repos.users.findByEmail(values.owner.trim());
+      if (!user) throw new UsageError(`There is no account for ${values.owner}; create it first with user:create.`);
+      owner = user.id;
+    }
+    const { studyId, createdAccounts } = await services.studyFile.importer.run(result.doc, { owner, actorId: null });
+    for (const a of createdAccounts) console.error(`created account ${a.email}; set-password link: /set-password/${a.token}`);
+    console.log(JSON.stringify({ study: studyId }));
+  } finally {
+    services.db.close();
+  }
+}
+
+function studyExport(config: Readonly<Config>, args: string[]): void {
+  const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' }, anonymize: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const id = Number(positionals[0]);
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError('study:export needs a study id: study:export ID [--out FILE]');
+  if (values.anonymize) throw new UsageError('--anonymize is not available yet in this version of Kader; nothing was written.');
+  const services = openServices(config);
+  try {
+    if (!services.repos.studies.findById(id)) throw new UsageError(`There is no study ${id}; see study:list.`);
+    const json = `${JSON.stringify(services.studyFile.exporter.run(id, 'archive'), null, 2)}\n`;
+    if (values.out) {
+      const tmp = `${values.out}.partial`;
+      fs.writeFileSync(tmp, json);
+      fs.renameSync(tmp, values.out);
+    } else process.stdout.write(json);
+  } finally {
+    services.db.close();
+  }
+}
+
 function backup(config: Readonly<Config>, args: string[]): void {
   const file = args[0];
   if (!file) throw new UsageError('backup needs a file name: backup FILE');
@@ -107,6 +159,10 @@ async function main(argv: string[]): Promise<void> {
       return userCreate(config, rest);
     case 'study:list':
       return studyList(config);
+    case 'study:import':
+      return studyImport(config, rest);
+    case 'study:export':
+      return studyExport(config, rest);
     case 'backup':
       return backup(config, rest);
     case 'restore':

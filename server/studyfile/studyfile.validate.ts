@@ -2,7 +2,7 @@
 // runs all of them, and the framework editor runs the framework rules on the edited framework, so
 // a rule is never written twice. Problems name the path and a message key; all are reported.
 import type { z } from 'zod';
-import type { MessageKey, Params } from '../lib/i18n.ts';
+import { isMessageKey, type MessageKey, type Params } from '../lib/i18n.ts';
 import { NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
 
 export interface Problem {
@@ -17,6 +17,7 @@ export function pathString(path: readonly PropertyKey[]): string {
 
 function zodProblem(issue: z.core.$ZodIssue): Problem {
   const path = pathString(issue.path);
+  if (isMessageKey(issue.message)) return { path, key: issue.message };
   switch (issue.code) {
     case 'unrecognized_keys':
       return { path, key: 'file.unknownKey', params: { keys: issue.keys.join(', ') } };
@@ -33,9 +34,7 @@ function zodProblem(issue: z.core.$ZodIssue): Problem {
     case 'invalid_format':
       return { path, key: issue.format === 'email' ? 'file.email' : 'file.invalid' };
     default:
-      return issue.message === 'file.scoreInteger' || issue.message === 'file.anchorKey'
-        ? { path, key: issue.message }
-        : { path, key: 'file.invalid' };
+      return { path, key: 'file.invalid' };
   }
 }
 
@@ -171,20 +170,26 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
       problems.push({ path: `ratings[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
     }
   });
-
-  for (const section of NOT_YET_SUPPORTED) {
-    if ((doc[section]?.length ?? 0) > 0) problems.push({ path: section, key: 'file.sectionNotSupported', params: { section } });
-  }
   return problems;
+}
+
+/** Sections of the format that this version cannot import yet, found in the raw input. */
+function unsupportedSections(input: unknown): Problem[] {
+  if (!input || typeof input !== 'object') return [];
+  return NOT_YET_SUPPORTED.filter((section) => {
+    const value = (input as Record<string, unknown>)[section];
+    return !(Array.isArray(value) && value.length === 0) && value !== undefined;
+  }).map((section) => ({ path: section, key: 'file.sectionNotSupported', params: { section } }));
 }
 
 export type ValidationResult = { ok: true; doc: StudyFile } | { ok: false; problems: Problem[] };
 
 /** Checks a parsed JSON value against the whole format; returns the normalised document or every problem. */
 export function validateStudyFile(input: unknown): ValidationResult {
+  const unsupported = unsupportedSections(input);
   const parsed = studyFileSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(zodProblem) };
-  const problems = [...frameworkProblems(parsed.data.framework), ...crossSectionProblems(parsed.data)];
+  if (!parsed.success) return { ok: false, problems: [...unsupported, ...parsed.error.issues.map(zodProblem)] };
+  const problems = [...unsupported, ...frameworkProblems(parsed.data.framework), ...crossSectionProblems(parsed.data)];
   return problems.length ? { ok: false, problems } : { ok: true, doc: parsed.data };
 }
 

@@ -1,0 +1,126 @@
+// Each validation rule of the study file, with a file that breaks it and the message the user sees.
+import { describe, expect, it } from 'vitest';
+import { translate } from '../../../server/lib/i18n.ts';
+import { parseStudyFileText, validateStudyFile } from '../../../server/studyfile/studyfile.validate.ts';
+
+/** A small valid study: two levels, a category, three conditions (one with a sub-condition), cases, ratings. */
+function base(): any {
+  return {
+    format: 'kader.study',
+    version: 1,
+    study: { title: 'T', language: 'nl' },
+    framework: {
+      title: 'F',
+      levels: [{ number: 0, name: 'Uitkomst' }, { number: 2, name: 'Uitvoering' }],
+      categories: [{ key: 'IN', level: 2, name: 'Instroom' }],
+      conditions: [
+        { code: '0', level: 0, name: 'Resultaat', polarity: 'higher-is-favourable', kind: 'measured' },
+        { code: '2.a', level: 2, category: 'IN', name: 'Poort', polarity: 'higher-is-favourable', kind: 'rated', anchors: { '1': 'geen', '5': 'streng' } },
+        { code: '2.b', level: 2, name: 'Handhaving', polarity: 'lower-is-favourable', kind: 'rated' },
+        { code: '2.b.I', level: 2, name: 'Deel', polarity: 'lower-is-favourable', kind: 'rated', parent: '2.b' },
+      ],
+      relations: [{ from: '2.a', to: '0' }],
+      groupings: [{ key: 'G1', name: 'Samen', members: ['2.a', '2.b'] }],
+    },
+    roles: [{ name: 'Wethouder' }],
+    questions: [{ text: 'Hoe?', roles: ['Wethouder'], conditions: ['2.a'] }],
+    members: [
+      { email: 'a@example.org', name: 'A', role: 'researcher' },
+      { email: 'b@example.org', name: 'B', role: 'researcher' },
+    ],
+    cases: [{ key: 'x', name: 'X', measures: { '0': 1.5, hve: 2 }, raters: ['a@example.org', 'b@example.org'] }],
+    ratings: [{ case: 'x', condition: '2.a', rater: 'a@example.org', score: 4, submitted: true }],
+  };
+}
+
+function problemsOf(doc: unknown) {
+  const result = validateStudyFile(doc);
+  if (result.ok) return [];
+  return result.problems.map((p) => ({ path: p.path, message: translate('en', p.key, p.params) }));
+}
+
+describe('validateStudyFile', () => {
+  it('accepts the valid base document', () => {
+    expect(problemsOf(base())).toEqual([]);
+  });
+
+  const cases: [string, (d: any) => void, string, RegExp][] = [
+    ['a condition’s level exists', (d) => (d.framework.conditions[2].level = 3), 'framework.conditions[2].level', /Level 3 does not exist/],
+    ['a category exists', (d) => (d.framework.conditions[2].category = 'UIT'), 'framework.conditions[2].category', /Category "UIT" does not exist/],
+    ['a category belongs to the condition’s level', (d) => {
+      d.framework.categories.push({ key: 'OUT', level: 0, name: 'O' });
+      d.framework.conditions[2].category = 'OUT';
+    }, 'framework.conditions[2].category', /belongs to level 0/],
+    ['a category’s level exists', (d) => (d.framework.categories[0].level = 7), 'framework.categories[0].level', /Level 7 does not exist/],
+    ['a parent exists', (d) => (d.framework.conditions[3].parent = '9.z'), 'framework.conditions[3].parent', /"9.z" does not exist/],
+    ['a parent is not itself a child', (d) => {
+      d.framework.conditions.push({ code: '2.b.I.x', level: 2, name: 'Te diep', polarity: 'higher-is-favourable', kind: 'rated', parent: '2.b.I' });
+    }, 'framework.conditions[4].parent', /is itself a sub-condition/],
+    ['a condition is not its own parent', (d) => (d.framework.conditions[2].parent = '2.b'), 'framework.conditions[2].parent', /cannot be its own parent/],
+    ['relations do not point to a higher level number unless marked feedback', (d) => d.framework.relations.push({ from: '0', to: '2.a' }),
+      'framework.relations[1]', /points from level 0 to the higher level number 2; mark it as feedback/],
+    ['relations refer to existing conditions', (d) => d.framework.relations.push({ from: '2.z', to: '0' }), 'framework.relations[1].from', /"2.z" does not exist/],
+    ['a relation connects two conditions', (d) => d.framework.relations.push({ from: '2.a', to: '2.a' }), 'framework.relations[1].to', /two different conditions/],
+    ['no duplicate codes', (d) => d.framework.conditions.push({ ...d.framework.conditions[1] }), 'framework.conditions[4].code', /"2.a" occurs more than once/],
+    ['no duplicate relations', (d) => d.framework.relations.push({ from: '2.a', to: '0' }), 'framework.relations[1]', /occurs more than once/],
+    ['no duplicate level numbers', (d) => d.framework.levels.push({ number: 2, name: 'Twee' }), 'framework.levels[2].number', /"2" occurs more than once/],
+    ['grouping members exist', (d) => d.framework.groupings[0].members.push('4.q'), 'framework.groupings[0].members[2]', /"4.q" does not exist/],
+    ['no duplicate case keys', (d) => d.cases.push({ key: 'x', name: 'X2' }), 'cases[1].key', /"x" occurs more than once/],
+    ['question conditions exist', (d) => d.questions[0].conditions.push('3.q'), 'questions[0].conditions[1]', /"3.q" does not exist/],
+    ['question roles exist', (d) => d.questions[0].roles.push('Burgemeester'), 'questions[0].roles[1]', /Role "Burgemeester" is not in the roles section/],
+    ['measures that look like codes exist', (d) => (d.cases[0].measures['1.b'] = 3), 'cases[0].measures.1.b', /"1.b" does not exist/],
+    ['measures are not given for rated conditions', (d) => (d.cases[0].measures['2.a'] = 3), 'cases[0].measures.2.a', /is a rated condition/],
+    ['raters are members', (d) => (d.cases[0].raters[1] = 'z@example.org'), 'cases[0].raters[1]', /z@example.org is not a member/],
+    ['a case has ratersPerCase raters', (d) => (d.cases[0].raters = ['a@example.org']), 'cases[0].raters', /has 1 raters; the study wants 2/],
+    ['ratings refer to existing conditions', (d) => (d.ratings[0].condition = '2.q'), 'ratings[0].condition', /"2.q" does not exist/],
+    ['ratings are of rated conditions without sub-conditions', (d) => (d.ratings[0].condition = '2.b'), 'ratings[0].condition', /has sub-conditions/],
+    ['ratings are not of measured conditions', (d) => (d.ratings[0].condition = '0'), 'ratings[0].condition', /it is measured/],
+    ['scores are within the scale', (d) => (d.ratings[0].score = 6), 'ratings[0].score', /between 1 and 5, or null/],
+    ['scores are integers', (d) => (d.ratings[0].score = 3.5), 'ratings[0].score', /whole number/],
+    ['a rater of a rating is one of the case’s raters', (d) => {
+      d.members.push({ email: 'c@example.org', name: 'C', role: 'lead' });
+      d.ratings[0].rater = 'c@example.org';
+    }, 'ratings[0].rater', /c@example.org is not a rater of case "x"/],
+    ['no duplicate (case, condition, rater) ratings', (d) => d.ratings.push({ ...d.ratings[0], score: 2 }), 'ratings[1]', /occurs more than once/],
+    ['ratings refer to existing cases', (d) => (d.ratings[0].case = 'y'), 'ratings[0].case', /Case "y" does not exist/],
+    ['unknown keys are an error', (d) => (d.framework.conditions[1].colour = 'red'), 'framework.conditions[1]', /Unknown key\(s\): colour/],
+    ['a known but not yet supported section is refused by name', (d) => (d.interviews = [{ key: 'i1' }]), 'interviews', /cannot import the "interviews" section yet/],
+    ['the content language is nl or en', (d) => (d.study.language = 'de'), 'study.language', /Must be one of "nl", "en"/],
+    ['polarity is one of the two', (d) => (d.framework.conditions[1].polarity = 'up'), 'framework.conditions[1].polarity', /Must be one of/],
+    ['ratersPerCase is 2 to 4', (d) => (d.study.settings = { ratersPerCase: 5 }), 'study.settings.ratersPerCase', /at most 4/],
+    ['the scale runs upwards', (d) => (d.study.settings = { scale: { min: 5, max: 1 } }), 'study.settings.scale', /minimum must be below its maximum/],
+    ['emails are emails', (d) => (d.members[0].email = 'not-mail'), 'members[0].email', /Not a valid email address/],
+  ];
+
+  for (const [rule, mutate, path, message] of cases) {
+    it(`rule: ${rule}`, () => {
+      const doc = base();
+      mutate(doc);
+      const problems = problemsOf(doc);
+      const hit = problems.find((p) => p.path === path);
+      expect(hit, `no problem at ${path}; got ${JSON.stringify(problems)}`).toBeDefined();
+      expect(hit!.message).toMatch(message);
+    });
+  }
+
+  it('reports every problem of a file at once, not just the first', () => {
+    const doc = base();
+    doc.framework.conditions[2].level = 3;
+    doc.ratings[0].score = 7;
+    doc.cases[0].raters[1] = 'z@example.org';
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(expect.arrayContaining(['framework.conditions[2].level', 'ratings[0].score', 'cases[0].raters[1]']));
+  });
+
+  it('matches emails case-insensitively', () => {
+    const doc = base();
+    doc.cases[0].raters = ['A@Example.org', 'b@example.org'];
+    doc.ratings[0].rater = 'A@EXAMPLE.ORG';
+    expect(problemsOf(doc)).toEqual([]);
+  });
+
+  it('explains a file that is not JSON', () => {
+    const result = parseStudyFileText('{"format": ');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(translate('nl', result.problems[0]!.key, result.problems[0]!.params)).toMatch(/^Het bestand is geen geldige JSON/);
+  });
+});
