@@ -118,7 +118,7 @@ export const studyFileSchema = z.strictObject({
   members: z
     .array(
       z.strictObject({
-        email: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'form.email' })),
+        email: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
         name: z.string().trim().min(1).max(200),
         role: z.enum(['lead', 'researcher', 'viewer']),
       }),
