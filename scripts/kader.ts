@@ -131,7 +131,7 @@ function backup(config: Readonly<Config>, args: string[]): void {
   if (!file) throw new UsageError('backup needs a file name: backup FILE');
   const services = openServices(config);
   try {
-    console.log(JSON.stringify(backupTo(services.db, config.uploadsDir, file)));
+    console.log(JSON.stringify(backupTo(services.db, config.dataDir, config.uploadsDir, file)));
   } finally {
     services.db.close();
   }

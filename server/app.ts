@@ -23,6 +23,8 @@ import { accountRoutes } from './account/account.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { studiesRoutes } from './studies/studies.routes.ts';
+import { frameworkRoutes } from './framework/framework.routes.ts';
+import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,6 +107,8 @@ export function createApp(deps: AppDeps): KaderApp {
     res.locals.lang = req.language;
     res.locals.currentUser = req.user ?? null;
     res.locals.currentPath = req.path;
+    // Pages for a signed-in user are personal: no shared cache may keep them.
+    if (req.user) res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(exposeCsrfToken);
@@ -122,8 +126,11 @@ export function createApp(deps: AppDeps): KaderApp {
     ...healthRoutes(services),
     ...authRoutes(services),
     ...accountRoutes(services),
-    ...adminRoutes(services),
+    ...adminRoutes(services, config.publicUrl),
+    // Before the study routes: /studies/import must not be taken for /studies/:id.
+    ...studyFileRoutes(services),
     ...studiesRoutes(services),
+    ...frameworkRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

@@ -12,6 +12,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
+  PUBLIC_URL: z.url().optional(),
   KADER_ADMIN_EMAIL: z.email().optional(),
   KADER_ADMIN_PASSWORD: z.string().min(8, 'KADER_ADMIN_PASSWORD must be at least 8 characters').optional(),
   DOCUMENT_MAX_MB: z.coerce.number().positive().default(100),
@@ -28,6 +29,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   logLevel: string;
   trustProxy: boolean | number | string;
+  /** The address users reach Kader at, for links shown to be passed on; else taken from the request. */
+  publicUrl?: string;
   sessionSecret?: string;
   sessionMaxAgeMs: number;
   admin?: { email: string; password: string };
@@ -36,7 +39,8 @@ export interface Config {
 }
 
 function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true;
+  // "true" would trust any X-Forwarded-For a client sends, and with it the login rate limit's address.
+  if (value === 'true') throw new Error('Kader cannot start: TRUST_PROXY=true would trust any client; give the number of proxies in front of Kader (e.g. 1) or their addresses.');
   if (value === 'false' || value === '') return false;
   if (/^\d+$/.test(value)) return Number(value);
   return value;
@@ -63,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     sessionSecret: e.SESSION_SECRET,
     sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3_600_000,
     admin: e.KADER_ADMIN_EMAIL ? { email: e.KADER_ADMIN_EMAIL, password: e.KADER_ADMIN_PASSWORD! } : undefined,

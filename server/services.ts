@@ -5,6 +5,7 @@ import { auditRepo } from './audit/audit.repo.ts';
 import { loginThrottle } from './auth/login-throttle.ts';
 import { casesRepo } from './cases/cases.repo.ts';
 import { frameworkRepo } from './framework/framework.repo.ts';
+import { frameworkService } from './framework/framework.service.ts';
 import { guidesRepo } from './guides/guides.repo.ts';
 import { ratingsRepo } from './ratings/ratings.repo.ts';
 import { studiesRepo } from './studies/studies.repo.ts';
@@ -33,6 +34,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     repos,
     users: usersService({ db, users, audit, now: clock }),
     studies: studiesService({ db, studies, users, audit, now: clock }),
+    framework: frameworkService({ db, framework: repos.framework, studies, audit, now: clock }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),
       exporter: studyFileExporter(repos),

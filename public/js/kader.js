@@ -10,6 +10,12 @@ document.addEventListener('DOMContentLoaded', () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   }
+  // Buttons that destroy something ask first (when the form has several buttons).
+  for (const button of document.querySelectorAll('button[data-confirm-button]')) {
+    button.addEventListener('click', (event) => {
+      if (!window.confirm(button.dataset.confirmButton)) event.preventDefault();
+    });
+  }
   // Copy buttons for one-time links.
   for (const button of document.querySelectorAll('button[data-copy]')) {
     const source = document.querySelector(button.dataset.copy);

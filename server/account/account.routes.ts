@@ -44,7 +44,7 @@ export function accountRoutes(s: Services): RouteDef[] {
         res.status(422).render('account/edit', { ...view(req), passwordErrors: errors });
       if (!form.ok) return invalid(form.errors);
       try {
-        await s.users.changePassword(req.user!.id, form.data.currentPassword, form.data.password);
+        await s.users.changePassword(req.user!.id, form.data.currentPassword, form.data.password, req.sessionID);
       } catch (err) {
         if (err instanceof RuleError) return invalid({ [err.field ?? '_form']: { key: err.messageKey } });
         throw err;

@@ -39,11 +39,10 @@ export function authRoutes(s: Services): RouteDef[] {
         res.setHeader('Retry-After', String(minutes * 60));
         return renderInvalid(res, 'auth/login', loginView(req), { _form: { key: 'login.tooMany', params: { minutes } } }, req.body, 429);
       }
+      // Count the attempt before the slow password check, so parallel guesses cannot slip past the limit.
+      s.loginThrottle.recordFailure(email, address);
       s.users.authenticate(email, form.data.password).then(async (user) => {
-        if (!user) {
-          s.loginThrottle.recordFailure(email, address);
-          return renderInvalid(res, 'auth/login', loginView(req), { _form: { key: 'login.failed' } }, req.body, 401);
-        }
+        if (!user) return renderInvalid(res, 'auth/login', loginView(req), { _form: { key: 'login.failed' } }, req.body, 401);
         s.loginThrottle.recordSuccess(email, address);
         await logIn(req, toAuthUser(user));
         res.redirect(303, safeNext(req.body.next));

@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../lib/errors.ts';
 import { chooseLanguage, translator, type MessageKey } from '../lib/i18n.ts';
 import { csrfToken } from './csrf.ts';
+import { loggableUrl } from './request-log.ts';
 import type { Logger } from '../lib/logger.ts';
 
 const TITLES: Record<number, MessageKey> = {
@@ -18,8 +19,9 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
 }
 
 /** Errors raised by body parsers carry a status and a type; map the ones users can cause. */
-function fromParser(err: { status?: number; type?: string }): HttpError | null {
-  if (err.type === 'entity.too.large' || err.status === 413) return new HttpError(413, 'error.tooLarge');
+function fromParser(err: { status?: number; type?: string; code?: string }): HttpError | null {
+  if (err.type === 'entity.too.large' || err.status === 413 || err.code === 'LIMIT_FILE_SIZE') return new HttpError(413, 'error.tooLarge');
+  if (typeof err.code === 'string' && err.code.startsWith('LIMIT_')) return new HttpError(400, 'error.badRequest');
   if (err.status === 400 || err.type === 'entity.parse.failed') return new HttpError(400, 'error.badRequest');
   return null;
 }
@@ -29,7 +31,7 @@ export function errorHandler(logger: Logger) {
     const known = err instanceof HttpError ? err : fromParser(err as object);
     const status = known?.status ?? 500;
     const key: MessageKey = known?.messageKey ?? 'error.server';
-    if (status >= 500) logger.error({ err, reqId: req.id, url: req.originalUrl }, 'request failed');
+    if (status >= 500) logger.error({ err, reqId: req.id, url: loggableUrl(req.originalUrl) }, 'request failed');
     if (res.headersSent) return void res.end();
     // The error may have happened before the middleware that prepares every page ran.
     const language = req.language ?? chooseLanguage(req.user?.language, req.session?.language, (l) => req.acceptsLanguages(...l));

@@ -3,6 +3,11 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../lib/logger.ts';
 
+/** One-time link tokens are credentials: they never reach the log. */
+export function loggableUrl(url: string): string {
+  return url.replace(/\/set-password\/[^/?#]+/, '/set-password/:token');
+}
+
 export function requestLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     req.id = crypto.randomUUID();
@@ -11,7 +16,7 @@ export function requestLog(logger: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
-        { reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?.id },
+        { reqId: req.id, method: req.method, url: loggableUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?.id },
         'request',
       );
     });

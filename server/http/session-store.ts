@@ -4,6 +4,9 @@ import type { Db } from '../lib/db.ts';
 
 type Callback = (err?: unknown) => void;
 
+const ANONYMOUS_MAX_AGE_MS = 2 * 3_600_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 export class SqliteSessionStore extends session.Store {
   private readonly select;
   private readonly upsert;
@@ -31,9 +34,12 @@ export class SqliteSessionStore extends session.Store {
     this.prune = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
   }
 
+  /** A visitor who has not logged in keeps a session (for the CSRF token) for two hours at most. */
   private expiryOf(sess: session.SessionData): number {
     const expires = sess.cookie?.expires;
-    return expires ? new Date(expires).getTime() : this.now() + this.maxAgeMs;
+    const cookieExpiry = expires ? new Date(expires).getTime() : this.now() + this.maxAgeMs;
+    const signedIn = (sess as { passport?: { user?: unknown } }).passport?.user !== undefined;
+    return signedIn ? cookieExpiry : Math.min(cookieExpiry, this.now() + ANONYMOUS_MAX_AGE_MS);
   }
 
   private remember(sid: string, expires: number): void {
@@ -88,10 +94,10 @@ export class SqliteSessionStore extends session.Store {
     }
   }
 
-  /** Deletes expired sessions at most once an hour, piggy-backing on writes. */
+  /** Deletes expired sessions at most every ten minutes, piggy-backing on writes. */
   private pruneNow(): void {
     const now = this.now();
-    if (now - this.lastPrune < 3_600_000) return;
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
     this.prune.run(now);
   }

@@ -11,9 +11,12 @@ export class BackupError extends Error {}
 /** The folder that holds the uploaded files of a backup written to `file`. */
 export const uploadsBackupDir = (file: string) => `${file}.uploads`;
 
-export function backupTo(db: Db, uploadsDir: string, file: string): { database: string; uploads: string | null } {
+export function backupTo(db: Db, dataDir: string, uploadsDir: string, file: string): { database: string; uploads: string | null } {
   const target = path.resolve(file);
   if (fs.existsSync(target)) throw new BackupError(`${target} exists already; choose a new file name so no backup is overwritten.`);
+  if (!path.relative(path.resolve(dataDir), target).startsWith('..')) {
+    throw new BackupError(`${target} is inside the data folder ${dataDir}; keep backups elsewhere so they survive the loss of that folder.`);
+  }
   fs.mkdirSync(path.dirname(target), { recursive: true });
   db.prepare('VACUUM INTO ?').run(target);
   // Uploaded files are never changed once written, so copying them after the snapshot is consistent.
@@ -55,8 +58,22 @@ export function restoreFrom(file: string, target: { dbFile: string; uploadsDir: 
   const asideDir = path.join(target.dataDir, 'backups', `before-restore-${stamp}`);
   fs.mkdirSync(asideDir, { recursive: true });
 
+  // VACUUM INTO reads the backup as SQLite sees it, including anything still in its write-ahead log.
   const incoming = `${target.dbFile}.restoring`;
-  fs.copyFileSync(source, incoming);
+  fs.rmSync(incoming, { force: true });
+  const reader = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    reader.prepare('VACUUM INTO ?').run(incoming);
+  } finally {
+    reader.close();
+  }
+  // Sessions from the time of the backup must not come back to life.
+  const restored = new Database(incoming);
+  try {
+    restored.exec('DELETE FROM sessions');
+  } finally {
+    restored.close();
+  }
   for (const suffix of ['', '-wal', '-shm']) {
     if (fs.existsSync(target.dbFile + suffix)) fs.renameSync(target.dbFile + suffix, path.join(asideDir, path.basename(target.dbFile) + suffix));
   }

@@ -22,6 +22,12 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 sanitizeOptions.allowedAttributes = { ...sanitizeOptions.allowedAttributes, a: ['href', 'title', 'rel'] };
 
 export function renderMarkdown(source: string): SafeHtml {
-  const html = marked.parse(source ?? '') as string;
+  let html: string;
+  try {
+    html = marked.parse(source ?? '') as string;
+  } catch {
+    // Pathological input (e.g. thousands of nested quotes) overflows the parser: show it as text.
+    html = `<p>${source}</p>`;
+  }
   return sanitizeHtml(html, sanitizeOptions) as SafeHtml;
 }

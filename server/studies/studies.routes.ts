@@ -8,9 +8,15 @@ import { renderMarkdown } from '../lib/markdown.ts';
 import type { Services } from '../services.ts';
 import { auditEntryView } from '../audit/audit.view.ts';
 import { STUDY_ROLES } from './studies.repo.ts';
-import { addMemberSchema, changeRoleSchema, studySchema } from './studies.schemas.ts';
+import { addMemberSchema, changeRoleSchema, newStudySchema, studySchema } from './studies.schemas.ts';
+import { loadTemplate, TEMPLATES } from '../framework/templates.ts';
 
 export function studiesRoutes(s: Services): RouteDef[] {
+  const newView = (req: Request) => ({
+    title: req.t('studies.new'),
+    action: '/studies',
+    templates: TEMPLATES.map((t) => ({ value: t.id, label: req.t(t.labelKey) })),
+  });
   const membersView = (req: Request) => ({
     title: req.t('members.title'),
     members: s.studies.members(req.study!.id),
@@ -28,14 +34,18 @@ export function studiesRoutes(s: Services): RouteDef[] {
 
     /** @route GET /studies/new */
     route('get', '/studies/new', USER, (req, res) => {
-      res.render('studies/form', { title: req.t('studies.new'), action: '/studies', values: { language: req.language }, errors: {} });
+      res.render('studies/form', { ...newView(req), values: { language: req.language, template: 'empty' }, errors: {} });
     }),
 
-    /** @route POST /studies — the creator becomes the study's lead. */
-    route('post', '/studies', USER, (req, res) => {
-      const form = parseForm(studySchema, req.body);
-      if (!form.ok) return renderInvalid(res, 'studies/form', { title: req.t('studies.new'), action: '/studies' }, form.errors, req.body);
-      const id = s.studies.create(form.data, req.user!.id);
+    /** @route POST /studies — from a template or empty; the creator becomes the study's lead. */
+    route('post', '/studies', USER, async (req, res) => {
+      const form = parseForm(newStudySchema, req.body);
+      if (!form.ok) return renderInvalid(res, 'studies/form', newView(req), form.errors, req.body);
+      const { template: templateId, ...study } = form.data;
+      const template = loadTemplate(templateId);
+      const id = template
+        ? (await s.studyFile.importer.run({ ...template, study: { ...template.study, ...study } }, { owner: req.user!.id, actorId: req.user!.id })).studyId
+        : s.studies.create(study, req.user!.id);
       setFlash(req, { kind: 'success', key: 'studies.created' });
       res.redirect(303, `/studies/${id}`);
     }),

@@ -8,6 +8,8 @@ export const studySchema = z.object({
   language: z.enum(['nl', 'en']),
 });
 
+export const newStudySchema = studySchema.extend({ template: z.enum(['empty', 'bijstand']).default('empty') });
+
 export const studyRoleSchema = z.enum(['lead', 'researcher', 'viewer']);
 export const addMemberSchema = z.object({ email, role: studyRoleSchema });
 export const changeRoleSchema = z.object({ role: studyRoleSchema });

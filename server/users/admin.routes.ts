@@ -14,11 +14,11 @@ const createSchema = z.object({ email, name: personName, isAdmin: z.literal('on'
 const flagSchema = z.object({ value: z.enum(['0', '1']).transform((v) => v === '1') });
 
 /** The absolute link a new user opens to choose a password. */
-function linkFor(req: Request, token: string): string {
-  return `${req.protocol}://${req.get('host')}/set-password/${token}`;
+function linkFor(req: Request, publicUrl: string | undefined, token: string): string {
+  return `${publicUrl ?? `${req.protocol}://${req.get('host')}`}/set-password/${token}`;
 }
 
-export function adminRoutes(s: Services): RouteDef[] {
+export function adminRoutes(s: Services, publicUrl: string | undefined): RouteDef[] {
   const listView = (req: Request) => ({ title: req.t('admin.users.title'), users: s.repos.users.list(), values: {}, errors: {} });
   const userOr404 = (req: Request) => {
     const user = s.repos.users.findById(Number(req.params.userId));
@@ -26,7 +26,7 @@ export function adminRoutes(s: Services): RouteDef[] {
     return user;
   };
   const linkFlash = (req: Request, token: string) =>
-    setFlash(req, { kind: 'success', key: 'admin.users.link', params: { link: linkFor(req, token) } });
+    setFlash(req, { kind: 'success', key: 'admin.users.link', params: { link: linkFor(req, publicUrl, token) } });
 
   return [
     /** @route GET /admin/users */

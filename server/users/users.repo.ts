@@ -47,6 +47,9 @@ export function usersRepo(db: Db) {
     `SELECT u.* FROM password_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = ? AND t.used_at IS NULL AND t.expires_at > ? AND u.active = 1`,
   );
+  const endSessions = db.prepare<[number, string]>(
+    "DELETE FROM sessions WHERE json_extract(data, '$.passport.user') = ? AND sid <> ?",
+  );
   const useTokens = db.prepare<{ userId: number; now: string }>(
     'UPDATE password_tokens SET used_at = @now WHERE user_id = @userId AND used_at IS NULL',
   );
@@ -64,6 +67,8 @@ export function usersRepo(db: Db) {
     setAdmin: (id: number, isAdmin: boolean, now: string) => updateAdmin.run({ id, isAdmin: isAdmin ? 1 : 0, now }),
     insertToken: (tokenHash: string, userId: number, now: string, expires: string) => insertToken.run({ tokenHash, userId, now, expires }),
     findByToken: (tokenHash: string, now: string) => tokenUser.get(tokenHash, now),
+    /** Ends the user's sessions, except the one given (the one making the change). */
+    endSessions: (userId: number, exceptSid = '') => endSessions.run(userId, exceptSid),
     /** Marks every open link of the user as used: a new link or a new password ends the old ones. */
     useTokens: (userId: number, now: string) => useTokens.run({ userId, now }),
   };

@@ -96,12 +96,14 @@ export function usersService(deps: { db: Db; users: UsersRepo; audit: AuditRepo;
         if (!user) return null;
         users.setPasswordHash(user.id, hash, at);
         users.useTokens(user.id, at);
+        users.endSessions(user.id);
         audit.record({ at, actorId: user.id, entity: 'user', entityId: user.id, action: 'set-password' });
         return user;
       }).immediate();
     },
 
-    async changePassword(userId: number, current: string, next: string): Promise<void> {
+    /** Other sessions of the user end; `keepSid` (the session making the change) stays. */
+    async changePassword(userId: number, current: string, next: string, keepSid: string): Promise<void> {
       const user = requireUser(userId);
       if (!(await verifyPassword(user.password_hash, current))) throw new RuleError('account.wrongPassword', {}, 'currentPassword');
       const hash = await hashPassword(next);
@@ -109,6 +111,7 @@ export function usersService(deps: { db: Db; users: UsersRepo; audit: AuditRepo;
         const at = iso();
         users.setPasswordHash(userId, hash, at);
         users.useTokens(userId, at);
+        users.endSessions(userId, keepSid);
         audit.record({ at, actorId: userId, entity: 'user', entityId: userId, action: 'change-password' });
       })();
     },
@@ -131,6 +134,7 @@ export function usersService(deps: { db: Db; users: UsersRepo; audit: AuditRepo;
         if ((before.active === 1) === active) return;
         const at = iso();
         users.setActive(userId, active, at);
+        if (!active) users.endSessions(userId);
         audit.record({
           at, actorId, entity: 'user', entityId: userId, action: active ? 'activate' : 'deactivate',
           before: auditView(before), after: auditView(users.findById(userId)!),

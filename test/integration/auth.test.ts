@@ -4,6 +4,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createLogger } from '../../server/lib/logger.ts';
+import { loggableUrl } from '../../server/http/request-log.ts';
 import { csrfOf, loginAs, makeUser, PASSWORD, testApp } from '../helpers/app.ts';
 
 const sessionCookie = (res: request.Response) =>
@@ -116,6 +117,18 @@ describe('login', () => {
     expect(res.status).toBe(303);
   });
 
+  it('lets at most 10 guesses through when they arrive all at once', async () => {
+    const { app, services } = testApp();
+    await makeUser(services, { email: 'r@example.org' });
+    const agent = request.agent(app);
+    const csrf = await csrfOf(agent);
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => agent.post('/login').type('form').send({ email: 'r@example.org', password: `guess ${i}`, _csrf: csrf })),
+    );
+    expect(answers.filter((r) => r.status === 401).length).toBeLessThanOrEqual(10);
+    expect(answers.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(20);
+  });
+
   it('logs out only by POST and ends the session', async () => {
     const { app, services } = testApp();
     await makeUser(services, { email: 'r@example.org' });
@@ -140,13 +153,14 @@ describe('login', () => {
 
 describe('accounts created by an administrator', () => {
   async function setUp() {
-    const ctx = testApp();
+    const ctx = testApp({ env: { PUBLIC_URL: 'https://kader.example.org/' } });
     await makeUser(ctx.services, { email: 'admin@example.org', isAdmin: true });
     const admin = await loginAs(ctx.app, 'admin@example.org');
     const res = await admin.agent.post('/admin/users').type('form').send({ _csrf: admin.csrf, name: 'New Rater', email: 'new@example.org' });
     expect(res.status).toBe(303);
     const page = await admin.agent.get(res.headers.location!);
     const link = /value="(http[^"]+\/set-password\/[^"]+)"/.exec(page.text)![1]!;
+    expect(link.startsWith('https://kader.example.org/set-password/')).toBe(true);
     return { ...ctx, admin, path: new URL(link).pathname };
   }
 
@@ -160,7 +174,8 @@ describe('accounts created by an administrator', () => {
     const res = await agent.post(path).type('form').send({ _csrf: csrf, password: PASSWORD, passwordConfirm: PASSWORD });
     expect(res.status).toBe(303);
     expect((await agent.get('/account')).text).toContain('new@example.org');
-    // Used once: the link is dead now, and the page says so.
+    // Used once: the link is dead now, and the page says so; the token never reached the log.
+    expect(loggableUrl(path)).toBe('/set-password/:token');
     const dead = await request(app).get(path);
     expect(dead.status).toBe(410);
     expect(dead.text).toContain('<h1>This link no longer works</h1>');
@@ -193,6 +208,26 @@ describe('accounts created by an administrator', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('An account with this email address exists already.');
     expect(res.text).toContain('value="Twin"');
+  });
+});
+
+describe('ending sessions', () => {
+  it('a password change ends the user’s other sessions but keeps the one that made it', async () => {
+    const { app, services } = testApp();
+    await makeUser(services, { email: 'r@example.org' });
+    const elsewhere = await loginAs(app, 'r@example.org');
+    const here = await loginAs(app, 'r@example.org');
+    const res = await here.agent.post('/account/password').type('form').send({ _csrf: here.csrf, currentPassword: PASSWORD, password: 'another passphrase', passwordConfirm: 'another passphrase' });
+    expect(res.status).toBe(303);
+    expect((await here.agent.get('/account')).status).toBe(200);
+    expect((await elsewhere.agent.get('/account')).headers.location).toMatch(/^\/login/);
+  });
+
+  it('pages for a signed-in user are not cached', async () => {
+    const { app, services } = testApp();
+    await makeUser(services, { email: 'r@example.org' });
+    const { agent } = await loginAs(app, 'r@example.org');
+    expect((await agent.get('/studies')).headers['cache-control']).toBe('no-store');
   });
 });
 

@@ -47,6 +47,28 @@ const TABLE: Record<string, Persona[]> = {
   'POST /studies/:id/members/:userId': leads,
   'POST /studies/:id/members/:userId/remove': leads,
   'GET /studies/:id/audit': leads,
+  'GET /studies/import': signedIn,
+  'POST /studies/import': signedIn,
+  'GET /studies/:id/export.json': leads,
+  'GET /studies/:id/framework': members,
+  'GET /studies/:id/framework/edit': leads,
+  'POST /studies/:id/framework/title': leads,
+  'POST /studies/:id/framework/levels': leads,
+  'POST /studies/:id/framework/levels/:number': leads,
+  'POST /studies/:id/framework/levels/:number/delete': leads,
+  'POST /studies/:id/framework/categories': leads,
+  'POST /studies/:id/framework/categories/:key': leads,
+  'POST /studies/:id/framework/categories/:key/delete': leads,
+  'GET /studies/:id/framework/conditions/new': leads,
+  'POST /studies/:id/framework/conditions': leads,
+  'GET /studies/:id/framework/conditions/:conditionId/edit': leads,
+  'POST /studies/:id/framework/conditions/:conditionId': leads,
+  'POST /studies/:id/framework/conditions/:conditionId/delete': leads,
+  'POST /studies/:id/framework/relations': leads,
+  'POST /studies/:id/framework/relations/:relationId/delete': leads,
+  'POST /studies/:id/framework/groupings': leads,
+  'POST /studies/:id/framework/groupings/:key': leads,
+  'POST /studies/:id/framework/groupings/:key/delete': leads,
 };
 
 describe('authorisation of every route', () => {
@@ -54,6 +76,18 @@ describe('authorisation of every route', () => {
   const agents = {} as Record<Persona, { agent: Agent; csrf: string }>;
   let studyId: number;
   let targetUserId: number;
+  let conditionId: number;
+  let relationId: number;
+  /** A concrete path for a route pattern, with ids of things that exist in the study. */
+  const fill = (pattern: string) =>
+    pattern
+      .replace(':id', String(studyId))
+      .replace(':userId', String(targetUserId))
+      .replace(':token', 'not-a-real-token')
+      .replace(':number', '0')
+      .replace(':conditionId', String(conditionId))
+      .replace(':relationId', String(relationId))
+      .replace(':key', pattern.includes('/groupings/') ? 'G1' : 'CAT');
 
   beforeAll(async () => {
     ctx = testApp();
@@ -66,6 +100,17 @@ describe('authorisation of every route', () => {
     ctx.services.studies.addMember(studyId, 'viewer@example.org', 'viewer', ids.lead!);
     ctx.services.studies.addMember(studyId, 'researcher@example.org', 'researcher', ids.lead!);
     ctx.services.studies.addMember(studyId, 'target@example.org', 'viewer', ids.lead!);
+    // A small framework, so that every framework route has something to act on.
+    const f = ctx.services.framework;
+    f.saveLevel(studyId, ids.lead!, 0, null, { number: 0, name: 'Outcome', description: '' });
+    f.saveLevel(studyId, ids.lead!, 1, null, { number: 1, name: 'Cause', description: '' });
+    f.saveCategory(studyId, ids.lead!, 2, null, { key: 'CAT', level: 1, name: 'Category' });
+    f.saveCondition(studyId, ids.lead!, 3, null, { code: '0', level: 0, name: 'Result', polarity: 'higher-is-favourable', kind: 'measured' });
+    f.saveCondition(studyId, ids.lead!, 4, null, { code: '1.a', level: 1, category: 'CAT', name: 'Cause', polarity: 'higher-is-favourable', kind: 'rated' });
+    f.addRelation(studyId, ids.lead!, 5, { from: '1.a', to: '0', note: '', feedback: false });
+    f.saveGrouping(studyId, ids.lead!, 6, null, { key: 'G1', name: 'Group', members: ['1.a'], reason: '' });
+    conditionId = ctx.services.repos.framework.load(studyId, '', 0).conditionIds.get('1.a')!;
+    relationId = ctx.services.repos.framework.relationRows(studyId)[0]!.id;
     const anonymous = request.agent(ctx.app);
     const anonymousCsrf = /<meta name="csrf-token" content="([^"]+)">/.exec((await anonymous.get('/login')).text)![1]!;
     agents.anonymous = { agent: anonymous, csrf: anonymousCsrf };
@@ -80,7 +125,7 @@ describe('authorisation of every route', () => {
   it('every route that changes something refuses a request without the CSRF token with 403', async () => {
     const { agent } = agents.admin;
     for (const r of ctx.app.routeTable.filter((r) => r.method !== 'get' && r.access.kind !== 'setup')) {
-      const path = r.path.replace(':id', String(studyId)).replace(':userId', String(targetUserId)).replace(':token', 'x');
+      const path = fill(r.path);
       const res = await agent.post(path).type('form').send({ role: 'viewer', value: '1', language: 'nl' });
       expect(res.status, `${r.method.toUpperCase()} ${r.path}`).toBe(403);
     }
@@ -102,10 +147,7 @@ describe('authorisation of every route', () => {
       if (key === 'POST /logout' || key === 'POST /login' || key.startsWith('POST /set-password') || key === 'POST /language') continue;
       const expectAllowed = allowed.includes(persona);
       it(`${key} is ${expectAllowed ? 'allowed' : 'denied'} for ${persona}`, async () => {
-        const path = pattern
-          .replace(':id', String(studyId))
-          .replace(':userId', String(targetUserId))
-          .replace(':token', 'not-a-real-token');
+        const path = fill(pattern);
         const { agent, csrf } = agents[persona];
         // Removal needs someone to remove: put the target back before each attempt.
         if (key.endsWith('/remove') && !ctx.services.repos.studies.member(studyId, targetUserId)) {

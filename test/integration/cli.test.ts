@@ -98,6 +98,36 @@ describe('kader backup and restore', () => {
     expect((await fetch(`${again.baseUrl}/healthz`)).status).toBe(200);
   });
 
+  it('refuses a backup file inside the data folder', () => {
+    const DATA_DIR = tempDir();
+    const r = kader(['backup', path.join(DATA_DIR, 'uploads', 'x.db')], { DATA_DIR });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('inside the data folder');
+    expect(fs.existsSync(path.join(DATA_DIR, 'uploads', 'x.db'))).toBe(false);
+  });
+
+  it('restores what is still in a backup’s write-ahead log, and no sessions', () => {
+    const source = tempDir();
+    kader(['user:create', '--email', 'a@example.org', '--name', 'A'], { DATA_DIR: source });
+    // A copy taken while a writer still holds changes in the log: the main file alone lacks them.
+    const writer = openDb(path.join(source, 'kader.db'));
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.prepare("INSERT INTO sessions (sid, expires_at, data) VALUES ('old', 99999999999999, '{}')").run();
+    const s = createServices(writer, () => new Date(), loadConfig({ DATA_DIR: source }));
+    s.studies.create({ title: 'Only in the log', question: '', language: 'en' }, 1);
+    const copy = path.join(tempDir(), 'copy.db');
+    fs.copyFileSync(path.join(source, 'kader.db'), copy);
+    fs.copyFileSync(path.join(source, 'kader.db-wal'), `${copy}-wal`);
+    writer.close();
+    const DATA_DIR = tempDir();
+    const r = kader(['restore', copy], { DATA_DIR });
+    expect(r.status, r.stderr).toBe(0);
+    expect(kader(['study:list'], { DATA_DIR }).stdout).toBe('1\tOnly in the log\n');
+    const restored = openDb(path.join(DATA_DIR, 'kader.db'));
+    expect(restored.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    restored.close();
+  });
+
   it('refuses to restore a file that is not a Kader database', () => {
     const DATA_DIR = tempDir();
     const junk = path.join(tempDir(), 'junk.db');

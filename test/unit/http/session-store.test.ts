@@ -23,6 +23,17 @@ describe('SqliteSessionStore', () => {
     expect(await call((cb) => restarted.get('sid-1', cb))).toBeNull();
   });
 
+  it('keeps a session without a signed-in user for two hours at most', async () => {
+    const now = 9_000_000;
+    const { db } = freshDb();
+    const store = new SqliteSessionStore(db, 12 * HOUR, () => now);
+    await call((cb) => store.set('anon', data(now + 12 * HOUR), cb));
+    await call((cb) => store.set('user', { ...data(now + 12 * HOUR), passport: { user: 1 } } as session.SessionData, cb));
+    const expiry = (sid: string) => (db.prepare('SELECT expires_at FROM sessions WHERE sid = ?').get(sid) as { expires_at: number }).expires_at;
+    expect(expiry('anon')).toBe(now + 2 * HOUR);
+    expect(expiry('user')).toBe(now + 12 * HOUR);
+  });
+
   it('destroys a session', async () => {
     const { db } = freshDb();
     const store = new SqliteSessionStore(db, HOUR);

@@ -29,6 +29,11 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<a href="https://example.org" rel="noopener noreferrer nofollow">link</a>');
   });
 
+  it('shows pathological nesting as text instead of failing the page', () => {
+    const html = renderMarkdown('>'.repeat(5000) + ' <script>x</script>');
+    expect(html).not.toContain('<script');
+  });
+
   for (const input of HOSTILE) {
     it(`makes harmless: ${input}`, () => {
       const html = renderMarkdown(input);
