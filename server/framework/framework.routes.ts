@@ -110,7 +110,14 @@ export function frameworkRoutes(s: Services): RouteDef[] {
         title: req.t('framework.title'),
         fw: loaded.doc,
         ...frameworkView(loaded),
-        diagramHtml: frameworkDiagram(loaded.doc, { title: loaded.doc.title || req.study!.title, linkBase: '' }),
+        diagramHtml: frameworkDiagram(loaded.doc, {
+          title: loaded.doc.title || req.study!.title,
+          linkBase: '',
+          text: {
+            empty: req.t('framework.empty'),
+            description: (conditions, relations, levels) => req.t('framework.diagramDescription', { conditions, relations, levels }),
+          },
+        }),
         canEdit: req.studyRole === 'lead',
       });
     }),

@@ -92,7 +92,7 @@ describe('import and export in the browser', () => {
     const { lead, services } = await setUp();
     const res = await lead.agent.post('/studies').type('form').send({ _csrf: lead.csrf, title: 'Mijn bijstandsstudie', question: '', language: 'nl', template: 'bijstand' });
     expect(res.status).toBe(303);
-    const id = Number(/\/studies\/(\d+)/.exec(res.headers.location)![1]);
+    const id = Number(/\/studies\/(\d+)/.exec(res.headers.location!)![1]);
     const doc = services.studyFile.exporter.run(id, 'archive') as any;
     expect(doc.study.title).toBe('Mijn bijstandsstudie');
     expect(doc.framework.conditions).toHaveLength(62);

@@ -230,6 +230,7 @@ export const en = {
   'framework.summary': "{conditions} conditions and {relations} relations · revision {revision}",
   'framework.empty': "The framework has no levels yet. A lead adds levels, categories and conditions under “Edit the framework”, or imports a study file.",
   'framework.diagramCaption': "Levels from the outcome (top) to the broad context (bottom); arrows point from cause to effect.",
+  'framework.diagramDescription': "A diagram of {levels} levels with {conditions} conditions as boxes and {relations} relations as arrows from cause to effect; the same information is listed below.",
   'framework.levels': "Levels",
   'framework.level': "Level {number}",
   'framework.categories': "Categories",

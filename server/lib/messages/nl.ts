@@ -232,6 +232,7 @@ export const nl: Record<keyof typeof en, string> = {
   'framework.summary': "{conditions} condities en {relations} relaties · versie {revision}",
   'framework.empty': "Het raamwerk heeft nog geen niveaus. Een projectleider voegt niveaus, categorieën en condities toe onder “Raamwerk bewerken”, of importeert een onderzoeksbestand.",
   'framework.diagramCaption': "Niveaus van de uitkomst (boven) tot de brede context (onder); pijlen wijzen van oorzaak naar gevolg.",
+  'framework.diagramDescription': "Een diagram van {levels} niveaus met {conditions} condities als vakken en {relations} relaties als pijlen van oorzaak naar gevolg; dezelfde informatie staat hieronder als lijst.",
   'framework.levels': "Niveaus",
   'framework.level': "Niveau {number}",
   'framework.categories': "Categorieën",
