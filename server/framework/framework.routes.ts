@@ -163,18 +163,18 @@ export function frameworkRoutes(s: Services): RouteDef[] {
       attempt(req, res, 'category-new', () => s.framework.saveCategory(req.study!.id, req.user!.id, revision, null, category));
     }),
 
-    /** @route POST /studies/:id/framework/categories/:key */
-    route('post', '/studies/:id/framework/categories/:key', studyRole('lead'), (req, res) => {
-      const old = String(req.params.key);
+    /** @route POST /studies/:id/framework/categories/:categoryKey */
+    route('post', '/studies/:id/framework/categories/:categoryKey', studyRole('lead'), (req, res) => {
+      const old = String(req.params.categoryKey);
       const form = parseForm(categorySchema, req.body);
       if (!form.ok) return invalid(req, res, `category-${old}`, form.errors);
       const { revision, ...category } = form.data;
       attempt(req, res, `category-${old}`, () => s.framework.saveCategory(req.study!.id, req.user!.id, revision, old, category));
     }),
 
-    /** @route POST /studies/:id/framework/categories/:key/delete */
-    route('post', '/studies/:id/framework/categories/:key/delete', studyRole('lead'), (req, res) => {
-      const old = String(req.params.key);
+    /** @route POST /studies/:id/framework/categories/:categoryKey/delete */
+    route('post', '/studies/:id/framework/categories/:categoryKey/delete', studyRole('lead'), (req, res) => {
+      const old = String(req.params.categoryKey);
       attempt(req, res, `category-${old}`, () => s.framework.deleteCategory(req.study!.id, req.user!.id, revisionOf(req), old));
     }),
 
@@ -242,18 +242,18 @@ export function frameworkRoutes(s: Services): RouteDef[] {
       attempt(req, res, 'grouping-new', () => s.framework.saveGrouping(req.study!.id, req.user!.id, revision, null, grouping));
     }),
 
-    /** @route POST /studies/:id/framework/groupings/:key */
-    route('post', '/studies/:id/framework/groupings/:key', studyRole('lead'), (req, res) => {
-      const old = String(req.params.key);
+    /** @route POST /studies/:id/framework/groupings/:groupingKey */
+    route('post', '/studies/:id/framework/groupings/:groupingKey', studyRole('lead'), (req, res) => {
+      const old = String(req.params.groupingKey);
       const form = parseForm(groupingSchema, req.body);
       if (!form.ok) return invalid(req, res, `grouping-${old}`, form.errors);
       const { revision, ...grouping } = form.data;
       attempt(req, res, `grouping-${old}`, () => s.framework.saveGrouping(req.study!.id, req.user!.id, revision, old, grouping));
     }),
 
-    /** @route POST /studies/:id/framework/groupings/:key/delete */
-    route('post', '/studies/:id/framework/groupings/:key/delete', studyRole('lead'), (req, res) => {
-      const old = String(req.params.key);
+    /** @route POST /studies/:id/framework/groupings/:groupingKey/delete */
+    route('post', '/studies/:id/framework/groupings/:groupingKey/delete', studyRole('lead'), (req, res) => {
+      const old = String(req.params.groupingKey);
       attempt(req, res, `grouping-${old}`, () => s.framework.deleteGrouping(req.study!.id, req.user!.id, revisionOf(req), old));
     }),
   ];

@@ -1,6 +1,5 @@
 // Message catalogues (English and Dutch) and the choice of language for a request.
-import { en } from './messages/en.ts';
-import { nl } from './messages/nl.ts';
+import { en, nl } from './messages/index.ts';
 
 export type MessageKey = keyof typeof en;
 export type Language = 'en' | 'nl';

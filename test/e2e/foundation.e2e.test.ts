@@ -2,19 +2,10 @@
 // one-time links, login, a study with members, the interface language, and what a researcher may not
 // do. Every distinct page is scanned with axe-core; a failing test leaves a screenshot in test-results/.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, launchBrowser, screenshotPages, startServer, type RunningServer } from '../helpers/browser.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, startServer, type RunningServer } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
-
-/**
- * The form control whose <label> reads exactly `label`; a required field's label ends in an
- * aria-hidden "*", which Playwright's label text includes, so that is allowed after the text.
- */
-function field(page: Page, label: string): Locator {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
-}
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.org', password: 'a long admin passphrase' };
 const RESEARCHER = { name: 'Rik Researcher', email: 'rik@example.org', password: 'rik chooses a passphrase' };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ROOT } from './processes.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
@@ -49,6 +49,18 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locating form controls.
+
+/**
+ * The form control whose <label> reads exactly `label`; a required field's label ends in an
+ * aria-hidden "*", which Playwright's label text includes, so that is allowed after the text.
+ */
+export function field(page: Page | Locator, label: string): Locator {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 // Message catalogues and the choice of language.
 import { describe, expect, it } from 'vitest';
 import { chooseLanguage, translate } from '../../../server/lib/i18n.ts';
-import { en } from '../../../server/lib/messages/en.ts';
-import { nl } from '../../../server/lib/messages/nl.ts';
+import { en, nl } from '../../../server/lib/messages/index.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,0 +1,47 @@
+// Access to the foundation's routes: sign-in, accounts, studies and members.
+import { makeUser } from '../../helpers/app.ts';
+import { admins, everyone, leads, members, nobodyOnceSetUp, signedIn, type AccessSection } from './personas.ts';
+
+export const foundation: AccessSection = {
+  table: {
+    'GET /healthz': everyone,
+    'GET /': everyone,
+    'GET /login': everyone,
+    'POST /login': everyone,
+    'POST /logout': everyone,
+    'GET /setup': nobodyOnceSetUp,
+    'POST /setup': nobodyOnceSetUp,
+    'GET /set-password/:token': everyone,
+    'POST /set-password/:token': everyone,
+    'POST /language': everyone,
+    'GET /account': signedIn,
+    'POST /account': signedIn,
+    'POST /account/password': signedIn,
+    'GET /admin/users': admins,
+    'POST /admin/users': admins,
+    'GET /admin/users/:userId': admins,
+    'POST /admin/users/:userId/active': admins,
+    'POST /admin/users/:userId/admin': admins,
+    'POST /admin/users/:userId/reset-password': admins,
+    'GET /admin/audit': admins,
+    'GET /studies': signedIn,
+    'GET /studies/new': signedIn,
+    'POST /studies': signedIn,
+    'GET /studies/:id': members,
+    'GET /studies/:id/edit': leads,
+    'POST /studies/:id': leads,
+    'GET /studies/:id/members': members,
+    'POST /studies/:id/members': leads,
+    'POST /studies/:id/members/:userId': leads,
+    'POST /studies/:id/members/:userId/remove': leads,
+    'GET /studies/:id/audit': leads,
+    'GET /studies/import': signedIn,
+    'POST /studies/import': signedIn,
+    'GET /studies/:id/export.json': leads,
+  },
+  async setUp(ctx, study) {
+    const userId = await makeUser(ctx.services, { email: 'target@example.org' });
+    ctx.services.studies.addMember(study.id, 'target@example.org', 'viewer', study.ids.lead);
+    return { userId: String(userId), token: 'not-a-real-token' };
+  },
+};
