@@ -12,6 +12,15 @@ CREATE TABLE audit_log (
   after     TEXT
 ) STRICT;
 
+CREATE TABLE case_attribute_types (
+  id       INTEGER PRIMARY KEY,
+  study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+  key      TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 100),
+  type     TEXT    NOT NULL CHECK (type IN ('text', 'number', 'boolean')),
+  position INTEGER NOT NULL,
+  UNIQUE (study_id, key)
+) STRICT;
+
 CREATE TABLE case_measures (
   id       INTEGER PRIMARY KEY,
   case_id  INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
@@ -39,7 +48,7 @@ CREATE TABLE cases (
   selection_reason TEXT    NOT NULL DEFAULT '',
   position         INTEGER NOT NULL,
   created_at       TEXT    NOT NULL,
-  updated_at       TEXT    NOT NULL,
+  updated_at       TEXT    NOT NULL, version INTEGER NOT NULL DEFAULT 1,
   UNIQUE (study_id, key)
 ) STRICT;
 
@@ -86,6 +95,45 @@ CREATE TABLE groupings (
   name     TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 300),
   reason   TEXT    NOT NULL DEFAULT '',
   position INTEGER NOT NULL,
+  UNIQUE (study_id, key)
+) STRICT;
+
+CREATE TABLE interview_conditions (
+  interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+  condition_id INTEGER NOT NULL REFERENCES conditions (id),
+  PRIMARY KEY (interview_id, condition_id)
+) STRICT;
+
+CREATE TABLE interview_interviewers (
+  interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  PRIMARY KEY (interview_id, user_id)
+) STRICT;
+
+CREATE TABLE interview_roles (
+  interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+  role_id      INTEGER NOT NULL REFERENCES roles (id),
+  PRIMARY KEY (interview_id, role_id)
+) STRICT;
+
+CREATE TABLE interviews (
+  id           INTEGER PRIMARY KEY,
+  study_id     INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+  case_id      INTEGER NOT NULL REFERENCES cases (id),
+  key          TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 100),
+  date         TEXT    CHECK (date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  participants INTEGER NOT NULL DEFAULT 1 CHECK (participants BETWEEN 0 AND 999),
+  notes        TEXT    NOT NULL DEFAULT '',
+  status       TEXT    NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'held', 'drafted', 'sent', 'approved')),
+  -- The date each step of the status was reached (ISO dates; NULL while not reached).
+  held_on      TEXT,
+  drafted_on   TEXT,
+  sent_on      TEXT,
+  approved_on  TEXT,
+  version      INTEGER NOT NULL DEFAULT 1,               -- optimistic concurrency: raised by every edit
+  created_by   INTEGER REFERENCES users (id),
+  created_at   TEXT    NOT NULL,
+  updated_at   TEXT    NOT NULL,
   UNIQUE (study_id, key)
 ) STRICT;
 
@@ -225,6 +273,12 @@ CREATE INDEX conditions_category ON conditions (category_id);
 CREATE INDEX conditions_parent ON conditions (parent_id);
 
 CREATE INDEX grouping_members_condition ON grouping_members (condition_id);
+
+CREATE INDEX interview_conditions_condition ON interview_conditions (condition_id);
+
+CREATE INDEX interview_interviewers_user ON interview_interviewers (user_id);
+
+CREATE INDEX interviews_case ON interviews (case_id, date);
 
 CREATE INDEX login_failures_key ON login_failures (email, address, at);
 

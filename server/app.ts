@@ -24,6 +24,9 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { studiesRoutes } from './studies/studies.routes.ts';
 import { frameworkRoutes } from './framework/framework.routes.ts';
+import { casesRoutes } from './cases/cases.routes.ts';
+import { guidesRoutes } from './guides/guides.routes.ts';
+import { interviewsRoutes } from './interviews/interviews.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
@@ -131,6 +134,9 @@ export function createApp(deps: AppDeps): KaderApp {
     ...studyFileRoutes(services),
     ...studiesRoutes(services),
     ...frameworkRoutes(services),
+    ...casesRoutes(services),
+    ...guidesRoutes(services),
+    ...interviewsRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

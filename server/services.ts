@@ -4,6 +4,10 @@ import type { Db } from './lib/db.ts';
 import { auditRepo } from './audit/audit.repo.ts';
 import { loginThrottle } from './auth/login-throttle.ts';
 import { casesRepo } from './cases/cases.repo.ts';
+import { casesService } from './cases/cases.service.ts';
+import { guidesService } from './guides/guides.service.ts';
+import { interviewsRepo } from './interviews/interviews.repo.ts';
+import { interviewsService } from './interviews/interviews.service.ts';
 import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
 import { guidesRepo } from './guides/guides.repo.ts';
@@ -17,8 +21,9 @@ import { usersService } from './users/users.service.ts';
 
 export type Clock = () => Date;
 
-export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login'>) {
-  const repos = {
+/** Every repository on one database handle. */
+export function createRepos(db: Db) {
+  return {
     audit: auditRepo(db),
     users: usersRepo(db),
     studies: studiesRepo(db),
@@ -26,7 +31,13 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     guides: guidesRepo(db),
     cases: casesRepo(db),
     ratings: ratingsRepo(db),
+    interviews: interviewsRepo(db),
   };
+}
+export type Repos = ReturnType<typeof createRepos>;
+
+export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login'>) {
+  const repos = createRepos(db);
   const { audit, users, studies } = repos;
   return {
     db,
@@ -35,6 +46,9 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     users: usersService({ db, users, audit, now: clock }),
     studies: studiesService({ db, studies, users, audit, now: clock }),
     framework: frameworkService({ db, framework: repos.framework, studies, audit, now: clock }),
+    cases: casesService({ db, repos, now: clock }),
+    guides: guidesService({ db, repos, now: clock }),
+    interviews: interviewsService({ db, repos, now: clock }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),
       exporter: studyFileExporter(repos),

@@ -6,10 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, makeUser, testApp, type Agent, type TestContext } from '../helpers/app.ts';
 import { foundation } from './access/foundation.ts';
 import { framework } from './access/framework.ts';
+import { cases } from './access/cases.ts';
+import { guides } from './access/guides.ts';
+import { interviews } from './access/interviews.ts';
 import { PERSONAS, type AccessSection, type Persona, type SharedStudy } from './access/personas.ts';
 
 /** Every feature's section; a new feature adds its file here. */
-const SECTIONS: AccessSection[] = [foundation, framework];
+const SECTIONS: AccessSection[] = [foundation, framework, cases, guides, interviews];
 const TABLE: Record<string, Persona[]> = Object.assign({}, ...SECTIONS.map((s) => s.table));
 
 /** Routes whose use would disturb the shared sessions; they are tested in auth.test.ts. */

@@ -3,6 +3,9 @@
 // English key.
 import { en as coreEn } from './en.ts';
 import { nl as coreNl } from './nl.ts';
+import * as cases from '../../cases/cases.messages.ts';
+import * as guides from '../../guides/guides.messages.ts';
+import * as interviews from '../../interviews/interviews.messages.ts';
 
-export const en = { ...coreEn };
-export const nl: Record<keyof typeof en, string> = { ...coreNl };
+export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en };
+export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl };

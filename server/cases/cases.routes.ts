@@ -1,0 +1,7 @@
+// Cases: routes (being written).
+import type { RouteDef } from '../http/authorize.ts';
+import type { Services } from '../services.ts';
+
+export function casesRoutes(_s: Services): RouteDef[] {
+  return [];
+}

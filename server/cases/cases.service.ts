@@ -1,0 +1,8 @@
+// Cases: rules and changes, each with its audit entry in one transaction (being written).
+import type { Db } from '../lib/db.ts';
+import type { Repos } from '../services.ts';
+
+export function casesService(_deps: { db: Db; repos: Repos; now: () => Date }) {
+  return {};
+}
+export type CasesService = ReturnType<typeof casesService>;

@@ -1,0 +1,4 @@
+// Interface texts of guides, English and Dutch.
+export const en = {} as const;
+
+export const nl: Record<keyof typeof en, string> = {};

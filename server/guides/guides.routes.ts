@@ -1,0 +1,7 @@
+// Guides: routes (being written).
+import type { RouteDef } from '../http/authorize.ts';
+import type { Services } from '../services.ts';
+
+export function guidesRoutes(_s: Services): RouteDef[] {
+  return [];
+}

@@ -1,0 +1,7 @@
+// Interviews: routes (being written).
+import type { RouteDef } from '../http/authorize.ts';
+import type { Services } from '../services.ts';
+
+export function interviewsRoutes(_s: Services): RouteDef[] {
+  return [];
+}
