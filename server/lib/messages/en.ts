@@ -8,6 +8,8 @@ export const en = {
   'nav.users': 'Accounts',
   'nav.siteAudit': 'Account log',
   'nav.account': 'My account',
+  'nav.cases': 'Cases',
+  'nav.guides': 'Interview guides',
   'nav.logout': 'Log out',
   'common.save': 'Save',
   'common.yes': 'yes',

@@ -10,6 +10,8 @@ export const nl: Record<keyof typeof en, string> = {
   'nav.users': 'Accounts',
   'nav.siteAudit': 'Accountlogboek',
   'nav.account': 'Mijn account',
+  'nav.cases': 'Casussen',
+  'nav.guides': 'Gespreksleidraden',
   'nav.logout': 'Uitloggen',
   'common.save': 'Opslaan',
   'common.yes': 'ja',
