@@ -5,12 +5,11 @@ import type { Request, Response } from 'express';
 import { route, studyRole, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
-import { HttpError, notFound, RuleError } from '../lib/errors.ts';
+import { FormRefusal, HttpError, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { KINDS, POLARITIES, type ConditionDoc } from '../studyfile/studyfile.schema.ts';
 import { frameworkDiagram } from './framework.diagram.ts';
 import { anchorsFrom, categorySchema, conditionSchema, groupingSchema, levelSchema, relationSchema, revisionSchema, titleSchema } from './framework.schemas.ts';
-import { FrameworkEditError } from './framework.service.ts';
 import { frameworkView } from './framework.view.ts';
 
 export function frameworkRoutes(s: Services): RouteDef[] {
@@ -58,7 +57,7 @@ export function frameworkRoutes(s: Services): RouteDef[] {
     try {
       run();
     } catch (err) {
-      if (err instanceof FrameworkEditError) {
+      if (err instanceof FormRefusal) {
         const errors = err.fields as FieldErrors;
         return onRefused ? onRefused(errors) : renderEditor(req, res, { form, errors, values: formValues(req.body) });
       }

@@ -3,26 +3,19 @@
 // rules; then it is written, the revision goes up by one and the audit log gets before and after.
 // Once any rating exists, conditions cannot be removed and their kind and polarity are fixed.
 import type { Db } from '../lib/db.ts';
-import { RuleError } from '../lib/errors.ts';
-import type { MessageKey, Params } from '../lib/i18n.ts';
+import { FormRefusal, RuleError } from '../lib/errors.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
 import type { ConditionDoc, Framework } from '../studyfile/studyfile.schema.ts';
 import { frameworkProblems, type Problem } from '../studyfile/studyfile.validate.ts';
 import { conditionWrite, type FrameworkRepo, type LoadedFramework } from './framework.repo.ts';
 
-/** Problems with an edit, by form field (`_form` for problems elsewhere in the framework). */
-export class FrameworkEditError extends Error {
-  constructor(readonly fields: Record<string, { key: MessageKey; params?: Params }>) {
-    super('framework edit refused');
-  }
-}
 
 type Section = 'levels' | 'categories' | 'conditions' | 'relations' | 'groupings';
 
 /** Maps problems at `framework.<section>[index].<field>` to that field; the rest to `_form`. */
-function toFields(problems: Problem[], section: Section, index: number): FrameworkEditError['fields'] {
-  const fields: FrameworkEditError['fields'] = {};
+function toFields(problems: Problem[], section: Section, index: number): FormRefusal['fields'] {
+  const fields: FormRefusal['fields'] = {};
   const own = `framework.${section}[${index}]`;
   for (const p of problems) {
     const field = p.path.startsWith(own) ? (p.path.slice(own.length).match(/^\.(\w+)/)?.[1] ?? '_form') : '_form';
@@ -55,13 +48,13 @@ export function frameworkService(deps: { db: Db; framework: FrameworkRepo; studi
       const study = studies.findById(studyId);
       if (!study) throw new RuleError('error.notFound');
       if (expectedRevision !== null && expectedRevision !== study.framework_revision) {
-        throw new FrameworkEditError({ _form: { key: 'framework.stale', params: { revision: study.framework_revision } } });
+        throw new FormRefusal({ _form: { key: 'framework.stale', params: { revision: study.framework_revision } } });
       }
       const loaded = framework.load(studyId, study.framework_title, study.framework_revision);
       const doc = structuredClone(loaded.doc);
       const where = change(doc, loaded);
       const problems = frameworkProblems(doc);
-      if (problems.length) throw new FrameworkEditError(toFields(problems, where.section, where.index));
+      if (problems.length) throw new FormRefusal(toFields(problems, where.section, where.index));
       write(loaded, doc);
       const at = deps.now().toISOString();
       framework.bumpRevision(studyId, at);
@@ -150,7 +143,7 @@ export function frameworkService(deps: { db: Db; framework: FrameworkRepo; studi
           const i = indexOf(doc.conditions, (c) => c.code === oldCode);
           const before = doc.conditions[i]!;
           if ((before.kind !== input.kind || before.polarity !== input.polarity) && framework.hasRatings(studyId)) {
-            throw new FrameworkEditError({ [before.kind !== input.kind ? 'kind' : 'polarity']: { key: 'framework.lockedKindPolarity' } });
+            throw new FormRefusal({ [before.kind !== input.kind ? 'kind' : 'polarity']: { key: 'framework.lockedKindPolarity' } });
           }
           doc.conditions[i] = input;
           for (const c of doc.conditions) if (c.parent === oldCode) c.parent = input.code;
@@ -172,7 +165,7 @@ export function frameworkService(deps: { db: Db; framework: FrameworkRepo; studi
     },
 
     deleteCondition(studyId: number, actorId: number, revision: number, code: string): void {
-      if (framework.hasRatings(studyId)) throw new FrameworkEditError({ _form: { key: 'framework.lockedDelete' } });
+      if (framework.hasRatings(studyId)) throw new FormRefusal({ _form: { key: 'framework.lockedDelete' } });
       edit(studyId, actorId, revision, { entity: 'condition', action: 'delete' },
         (doc) => {
           const i = indexOf(doc.conditions, (c) => c.code === code);
@@ -181,7 +174,7 @@ export function frameworkService(deps: { db: Db; framework: FrameworkRepo; studi
           doc.relations = doc.relations.filter((r) => r.from !== code && r.to !== code);
           for (const g of doc.groupings) g.members = g.members.filter((m) => m !== code);
           const emptied = doc.groupings.find((g) => g.members.length === 0);
-          if (emptied) throw new FrameworkEditError({ _form: { key: 'framework.groupingWouldEmpty', params: { grouping: emptied.key } } });
+          if (emptied) throw new FormRefusal({ _form: { key: 'framework.groupingWouldEmpty', params: { grouping: emptied.key } } });
           return { section: 'conditions', index: -1, before };
         },
         (loaded) => framework.deleteCondition(loaded.conditionIds.get(code)!));

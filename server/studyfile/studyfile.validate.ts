@@ -182,13 +182,33 @@ function unsupportedSections(input: unknown): Problem[] {
   }).map((section) => ({ path: section, key: 'file.sectionNotSupported', params: { section } }));
 }
 
+/** A copy of `input` without the unknown keys the issues name. */
+function withoutKeys(input: unknown, issues: z.core.$ZodIssue[]): unknown {
+  const copy = structuredClone(input) as Record<string, unknown>;
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const parent = issue.path.reduce<unknown>((node, part) => (node as Record<PropertyKey, unknown>)?.[part as string], copy) as Record<string, unknown>;
+    for (const key of issue.keys) delete parent[key];
+  }
+  return copy;
+}
+
 export type ValidationResult = { ok: true; doc: StudyFile } | { ok: false; problems: Problem[] };
 
 /** Checks a parsed JSON value against the whole format; returns the normalised document or every problem. */
 export function validateStudyFile(input: unknown): ValidationResult {
   const unsupported = unsupportedSections(input);
   const parsed = studyFileSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: [...unsupported, ...parsed.error.issues.map(zodProblem)] };
+  if (!parsed.success) {
+    const problems = [...unsupported, ...parsed.error.issues.map(zodProblem)];
+    // Unknown keys alone do not stop the other checks: without them the file may parse, and then
+    // its references are checked too, so the user sees every problem at once.
+    if (parsed.error.issues.every((i) => i.code === 'unrecognized_keys')) {
+      const retry = studyFileSchema.safeParse(withoutKeys(input, parsed.error.issues));
+      if (retry.success) problems.push(...frameworkProblems(retry.data.framework), ...crossSectionProblems(retry.data));
+    }
+    return { ok: false, problems };
+  }
   const problems = [...unsupported, ...frameworkProblems(parsed.data.framework), ...crossSectionProblems(parsed.data)];
   return problems.length ? { ok: false, problems } : { ok: true, doc: parsed.data };
 }

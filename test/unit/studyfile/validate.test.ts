@@ -111,6 +111,13 @@ describe('validateStudyFile', () => {
     expect(problemsOf(doc).map((p) => p.path)).toEqual(expect.arrayContaining(['framework.conditions[2].level', 'ratings[0].score', 'cases[0].raters[1]']));
   });
 
+  it('still checks references when the only structural problems are unknown keys', () => {
+    const doc = base();
+    doc.surprise = true;
+    doc.ratings[0].score = 9;
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(['', 'ratings[0].score']);
+  });
+
   it('matches emails case-insensitively', () => {
     const doc = base();
     doc.cases[0].raters = ['A@Example.org', 'b@example.org'];
