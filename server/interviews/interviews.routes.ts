@@ -1,7 +1,122 @@
-// Interviews: routes (being written).
-import type { RouteDef } from '../http/authorize.ts';
+// Interviews: the study's list, logging one for a case, the interview page with its notes, editing
+// (a stale form keeps the user's text), and removal by a lead.
+import type { Request, Response } from 'express';
+import { route, studyRole, type RouteDef } from '../http/authorize.ts';
+import { setFlash } from '../http/flash.ts';
+import { parseForm, type FieldErrors } from '../http/forms.ts';
+import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
+import { STATUSES, STEPS, STEP_COLUMNS } from './interviews.repo.ts';
+import { interviewSchema } from './interviews.schemas.ts';
+import { formValuesOf, interviewView, notesHtml } from './interviews.view.ts';
 
-export function interviewsRoutes(_s: Services): RouteDef[] {
-  return [];
+/** Form input as given, with checkbox groups as arrays, to put back into a refused form. */
+function submitted(body: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body ?? {})) {
+    if (k === '_csrf') continue;
+    values[k] = ['roles', 'interviewers', 'conditions'].includes(k) ? ([] as unknown[]).concat(v) : v;
+  }
+  return values;
+}
+
+export function interviewsRoutes(s: Services): RouteDef[] {
+  const base = (req: Request) => `/studies/${req.study!.id}/interviews`;
+  const find = (req: Request) => {
+    const row = s.repos.interviews.findByKey(req.study!.id, String(req.params.interview));
+    if (!row) throw notFound();
+    return row;
+  };
+
+  /** The form for a new interview (`key` null) or an existing one. */
+  const renderForm = (req: Request, res: Response, key: string | null, values: Record<string, unknown>, errors: FieldErrors = {}) => {
+    const study = req.study!;
+    const loaded = s.repos.framework.load(study.id, study.framework_title, study.framework_revision);
+    res.status(Object.keys(errors).length ? 422 : 200).render('interviews/form', {
+      title: key ? req.t('interviews.edit') : req.t('interviews.new'),
+      action: key ? `${base(req)}/${encodeURIComponent(key)}` : base(req),
+      interviewKey: key,
+      draftKey: `kader:interview:${study.id}:${key ?? `new:${String(values.case ?? '')}`}`,
+      cases: s.repos.cases.list(study.id).map((c) => ({ value: c.key, label: c.name })),
+      roles: s.repos.guides.roles(study.id),
+      members: s.repos.studies.members(study.id),
+      levels: loaded.doc.levels.map((l) => ({ number: l.number, name: l.name, conditions: loaded.doc.conditions.filter((c) => c.level === l.number) })),
+      statuses: STATUSES,
+      steps: STEPS.map((step) => STEP_COLUMNS[step]),
+      values,
+      errors,
+    });
+  };
+
+  const save = (req: Request, res: Response, key: string | null) => {
+    const values = submitted(req.body as Record<string, unknown>);
+    const form = parseForm(interviewSchema, req.body);
+    if (!form.ok) return renderForm(req, res, key, values, form.errors);
+    try {
+      const savedKey = key === null ? s.interviews.create(req.study!.id, form.data, req.user!.id) : key;
+      if (key !== null) s.interviews.update(req.study!.id, key, form.data.version ?? -1, form.data, req.user!.id);
+      setFlash(req, { kind: 'success', key: key === null ? 'interviews.created' : 'interviews.saved' });
+      res.redirect(303, `${base(req)}/${encodeURIComponent(savedKey)}?saved=1`);
+    } catch (err) {
+      if (err instanceof FormRefusal) return renderForm(req, res, key, values, err.fields as FieldErrors);
+      if (err instanceof RuleError && err.messageKey === 'error.notFound') throw notFound();
+      throw err;
+    }
+  };
+
+  return [
+    /** @route GET /studies/:id/interviews — every interview of the study, by case. */
+    route('get', '/studies/:id/interviews', studyRole('viewer'), (req, res) => {
+      res.render('interviews/index', {
+        title: req.t('interviews.title'),
+        interviews: s.repos.interviews.listForStudy(req.study!.id).map(interviewView),
+        canLog: req.studyRole !== 'viewer',
+      });
+    }),
+
+    /** @route GET /studies/:id/interviews/new — `?case=KEY` preselects the case. */
+    route('get', '/studies/:id/interviews/new', studyRole('researcher'), (req, res) => {
+      renderForm(req, res, null, {
+        case: typeof req.query.case === 'string' ? req.query.case : '',
+        participants: '1',
+        status: 'planned',
+        interviewers: [String(req.user!.id)],
+      });
+    }),
+
+    /** @route POST /studies/:id/interviews */
+    route('post', '/studies/:id/interviews', studyRole('researcher'), (req, res) => save(req, res, null)),
+
+    /** @route GET /studies/:id/interviews/:interview */
+    route('get', '/studies/:id/interviews/:interview', studyRole('viewer'), (req, res) => {
+      const row = find(req);
+      res.render('interviews/show', {
+        title: `${row.case_name} · ${row.date ?? row.key}`,
+        interview: interviewView(row),
+        notesHtml: notesHtml(row),
+        // After a save, the browser's copy of the form is no longer needed.
+        savedDraftKey: req.query.saved ? `kader:interview:${req.study!.id}:${row.key}` : null,
+        savedNewDraftKey: req.query.saved ? `kader:interview:${req.study!.id}:new:${row.case_key}` : null,
+        canEdit: req.studyRole !== 'viewer',
+        canDelete: req.studyRole === 'lead',
+      });
+    }),
+
+    /** @route GET /studies/:id/interviews/:interview/edit */
+    route('get', '/studies/:id/interviews/:interview/edit', studyRole('researcher'), (req, res) => {
+      const row = find(req);
+      renderForm(req, res, row.key, formValuesOf(row));
+    }),
+
+    /** @route POST /studies/:id/interviews/:interview — carries the version it was edited on. */
+    route('post', '/studies/:id/interviews/:interview', studyRole('researcher'), (req, res) => save(req, res, find(req).key)),
+
+    /** @route POST /studies/:id/interviews/:interview/delete */
+    route('post', '/studies/:id/interviews/:interview/delete', studyRole('lead'), (req, res) => {
+      const row = find(req);
+      s.interviews.remove(req.study!.id, row.key, req.user!.id);
+      setFlash(req, { kind: 'success', key: 'interviews.deleted' });
+      res.redirect(303, base(req));
+    }),
+  ];
 }

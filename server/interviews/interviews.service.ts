@@ -66,7 +66,7 @@ export function interviewsService(deps: { db: Db; repos: Repos; now: () => Date 
 
   return {
     /** Creates an interview; returns its key. */
-    create(studyId: number, form: InterviewForm, actorId: number): string {
+    create(studyId: number, form: InterviewForm, actorId: number | null): string {
       return db.transaction(() => {
         const at = deps.now().toISOString();
         const r = resolve(studyId, form, at.slice(0, 10));

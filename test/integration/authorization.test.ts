@@ -74,10 +74,7 @@ describe('authorisation of every route', () => {
       const expectAllowed = allowed.includes(persona);
       it(`${key} is ${expectAllowed ? 'allowed' : 'denied'} for ${persona}`, async () => {
         const { agent, csrf } = agents[persona];
-        // Removal needs someone to remove: put the target back before each attempt.
-        if (key.endsWith('/members/:userId/remove') && !ctx.services.repos.studies.member(Number(params.id), Number(params.userId))) {
-          ctx.services.studies.addMember(Number(params.id), 'target@example.org', 'viewer', null);
-        }
+        for (const section of SECTIONS) if (key in section.table) section.restore?.(ctx, key, params);
         const path = fill(pattern);
         // POST bodies are deliberately incomplete: an allowed caller gets a validation answer, not a change.
         const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf });

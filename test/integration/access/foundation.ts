@@ -44,4 +44,9 @@ export const foundation: AccessSection = {
     ctx.services.studies.addMember(study.id, 'target@example.org', 'viewer', study.ids.lead);
     return { userId: String(userId), token: 'not-a-real-token' };
   },
+  restore(ctx, route, params) {
+    if (route.endsWith('/members/:userId/remove') && !ctx.services.repos.studies.member(Number(params.id), Number(params.userId))) {
+      ctx.services.studies.addMember(Number(params.id), 'target@example.org', 'viewer', null);
+    }
+  },
 };

@@ -25,4 +25,6 @@ export interface SharedStudy {
 export interface AccessSection {
   table: Record<string, Persona[]>;
   setUp?: (ctx: TestContext, study: SharedStudy) => Promise<Record<string, string>> | Record<string, string>;
+  /** Runs before each request to one of the section's routes: puts back what an earlier request removed. */
+  restore?: (ctx: TestContext, route: string, params: Record<string, string>) => void;
 }
