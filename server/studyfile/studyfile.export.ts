@@ -4,17 +4,18 @@ import { groupBy } from '../lib/collections.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import type { FrameworkRepo } from '../framework/framework.repo.ts';
 import type { GuidesRepo } from '../guides/guides.repo.ts';
+import type { InterviewsRepo } from '../interviews/interviews.repo.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
 import type { StudyFileInput } from './studyfile.schema.ts';
 
 /** Lists the format lets a file leave out when they are empty. */
-const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings']);
+const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'interviews']);
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
 
-export function studyFileExporter(deps: { studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo }) {
-  const { studies, framework, guides, cases, ratings } = deps;
+export function studyFileExporter(deps: { studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; interviews: InterviewsRepo }) {
+  const { studies, framework, guides, cases, ratings, interviews } = deps;
 
   return {
     run(studyId: number, scope: 'archive' | 'unblinded'): StudyFileInput {
@@ -48,6 +49,17 @@ export function studyFileExporter(deps: { studies: StudiesRepo; framework: Frame
           measures: nonEmpty(Object.fromEntries((measures.get(c.id) ?? []).filter((m) => m.year === null).map((m) => [m.variable, m.value]))),
           selectionReason: text(c.selection_reason),
           raters: raters.get(c.id)?.map((r) => r.email),
+        })),
+        interviews: interviews.listForStudy(studyId).map((i) => ({
+          key: i.key,
+          case: i.case_key,
+          date: i.date ?? undefined,
+          roles: (JSON.parse(i.roles) as { name: string }[]).map((r) => r.name),
+          participants: i.participants,
+          interviewers: (JSON.parse(i.interviewers) as { email: string }[]).map((u) => u.email),
+          status: i.status,
+          notes: text(i.notes),
+          conditions: JSON.parse(i.conditions) as string[],
         })),
         ratings: ratingRows.map((r) => ({
           case: r.case_key,

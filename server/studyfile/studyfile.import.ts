@@ -8,6 +8,7 @@ import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import { conditionWrite, type FrameworkRepo } from '../framework/framework.repo.ts';
 import type { GuidesRepo } from '../guides/guides.repo.ts';
+import type { InterviewsRepo } from '../interviews/interviews.repo.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
 import { auditView, type UsersRepo } from '../users/users.repo.ts';
@@ -28,11 +29,12 @@ export function studyFileImporter(deps: {
   guides: GuidesRepo;
   cases: CasesRepo;
   ratings: RatingsRepo;
+  interviews: InterviewsRepo;
   users: UsersRepo;
   audit: AuditRepo;
   now: () => Date;
 }) {
-  const { db, studies, framework, guides, cases, ratings, users, audit } = deps;
+  const { db, studies, framework, guides, cases, ratings, interviews, users, audit } = deps;
 
   /** Writes the framework of `doc` into an empty study; returns the condition ids by code. */
   function writeFramework(studyId: number, fw: StudyFile['framework']): Map<string, number> {
@@ -133,6 +135,20 @@ export function studyFileImporter(deps: {
           });
         }
 
+        for (const iv of doc.interviews) {
+          // Format version 1 has no dates per status step: a reached "held" step takes the interview date.
+          const reached = (step: string) => ['planned', 'held', 'drafted', 'sent', 'approved'].indexOf(iv.status) >= ['planned', 'held', 'drafted', 'sent', 'approved'].indexOf(step);
+          const id = interviews.insert(studyId, iv.key, {
+            caseId: caseIds.get(iv.case)!, date: iv.date ?? null, participants: iv.participants, notes: iv.notes ?? '', status: iv.status,
+            heldOn: reached('held') ? (iv.date ?? null) : null, draftedOn: null, sentOn: null, approvedOn: null,
+          }, options.actorId, at);
+          interviews.setLinks(id, {
+            roleIds: iv.roles.map((r) => roleIds.get(r)!),
+            interviewerIds: iv.interviewers.map((e) => userIds.get(e)!),
+            conditionIds: iv.conditions.map((c) => conditionIds.get(c)!),
+          });
+        }
+
         audit.record({
           at, actorId: options.actorId, studyId, entity: 'study', entityId: studyId, action: 'import',
           after: {
@@ -142,6 +158,7 @@ export function studyFileImporter(deps: {
             members: doc.members.length,
             cases: doc.cases.length,
             ratings: doc.ratings.length,
+            interviews: doc.interviews.length,
           },
         });
         return { studyId, createdAccounts };

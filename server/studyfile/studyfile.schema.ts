@@ -94,6 +94,18 @@ export const ratingSchema = z.strictObject({
   submitted: z.boolean(),
 });
 
+export const interviewSchema = z.strictObject({
+  key,
+  case: key,
+  date: z.iso.date({ message: 'file.date' }).optional(),
+  roles: z.array(z.string().trim().min(1).max(200)).default([]),
+  participants: z.number().int().min(0).max(999).default(1),
+  interviewers: z.array(z.string().trim().toLowerCase().max(254)).default([]),
+  status: z.enum(['planned', 'held', 'drafted', 'sent', 'approved']).default('planned'),
+  notes: optionalText(500_000),
+  conditions: z.array(code).default([]),
+});
+
 export const studyFileSchema = z.strictObject({
   format: z.literal('kader.study'),
   version: z.literal(1),
@@ -126,9 +138,9 @@ export const studyFileSchema = z.strictObject({
     .default([]),
   cases: z.array(caseSchema).default([]),
   ratings: z.array(ratingSchema).default([]),
+  interviews: z.array(interviewSchema).default([]),
   // Sections of the format that later parts of Kader read; a file that carries them is refused
   // (naming the section) rather than imported without them.
-  interviews: z.array(z.unknown()).optional(),
   documents: z.array(z.unknown()).optional(),
   evidence: z.array(z.unknown()).optional(),
   reconciliations: z.array(z.unknown()).optional(),
@@ -138,4 +150,4 @@ export const studyFileSchema = z.strictObject({
 export type StudyFile = z.output<typeof studyFileSchema>;
 export type StudyFileInput = z.input<typeof studyFileSchema>;
 
-export const NOT_YET_SUPPORTED = ['interviews', 'documents', 'evidence', 'reconciliations', 'reductions', 'caseAnalyses'] as const;
+export const NOT_YET_SUPPORTED = ['documents', 'evidence', 'reconciliations', 'reductions', 'caseAnalyses'] as const;

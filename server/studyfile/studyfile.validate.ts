@@ -158,6 +158,21 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     }
   });
 
+  const roleNames = new Set(doc.roles.map((r) => r.name));
+  duplicates(doc.interviews, (i) => i.key, (i) => `interviews[${i}].key`, problems);
+  doc.interviews.forEach((iv, i) => {
+    if (!caseRaters.has(iv.case)) problems.push({ path: `interviews[${i}].case`, key: 'file.unknownCase', params: { case: iv.case } });
+    iv.roles.forEach((r, j) => {
+      if (!roleNames.has(r)) problems.push({ path: `interviews[${i}].roles[${j}]`, key: 'file.unknownRole', params: { role: r } });
+    });
+    iv.interviewers.forEach((e, j) => {
+      if (!members.has(e)) problems.push({ path: `interviews[${i}].interviewers[${j}]`, key: 'file.raterNotMember', params: { email: e } });
+    });
+    iv.conditions.forEach((c, j) => {
+      if (!byCode.has(c)) problems.push({ path: `interviews[${i}].conditions[${j}]`, key: 'file.unknownCondition', params: { code: c } });
+    });
+  });
+
   const ratable = ratableCodes(fw);
   duplicates(doc.ratings, (r) => `${r.case} / ${r.condition} / ${r.rater}`, (i) => `ratings[${i}]`, problems);
   doc.ratings.forEach((r, i) => {

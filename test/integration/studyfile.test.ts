@@ -70,6 +70,30 @@ describe('fixture round trips', () => {
   });
 });
 
+describe('interviews in the study file', () => {
+  it('imports interviews with roles, interviewers, status, notes and conditions, and exports them back unchanged', async () => {
+    const ctx = testApp();
+    const doc = fixture('framework-participatiewet.json') as any;
+    doc.members = [{ email: 'a@example.org', name: 'A', role: 'researcher' }];
+    doc.cases = [{ key: 'dordrecht', name: 'Dordrecht' }];
+    doc.interviews = [
+      { key: 'i1', case: 'dordrecht', date: '2022-05-10', roles: ['Wethouder'], participants: 1, interviewers: ['a@example.org'], status: 'approved', notes: 'Gesprek *goedgekeurd*.', conditions: ['3.a', '4.a'] },
+      { key: 'i2', case: 'dordrecht', roles: [], participants: 3, interviewers: [], status: 'planned', conditions: [] },
+    ];
+    const result = validateStudyFile(doc);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const { studyId } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
+    const row = ctx.services.repos.interviews.findByKey(studyId, 'i1')!;
+    expect([row.status, row.held_on, row.date]).toEqual(['approved', '2022-05-10', '2022-05-10']);
+    const exported = ctx.services.studyFile.exporter.run(studyId, 'archive') as Record<string, any>;
+    expect(exported.interviews).toHaveLength(2);
+    delete exported.framework.revision;
+    delete exported.study.settings;
+    const normalise = (d: any) => canonical(validateStudyFile(d).ok ? (validateStudyFile(d) as any).doc : d);
+    expect(normalise(exported)).toEqual(normalise(doc));
+  });
+});
+
 describe('blinding in exports', () => {
   it('a lead’s export leaves out drafts and every rating of a case whose raters have not all submitted', async () => {
     const { services, db, studyId } = await importFixture('atlas-2017-scores.json');

@@ -151,6 +151,7 @@ export const en = {
   'audit.older': 'Older entries',
 
   'file.notJson': "The file is not valid JSON: {detail}",
+  'file.date': 'A date is written YYYY-MM-DD.',
   'file.unknownKey': "Unknown key(s): {keys}. Check the spelling against the study file format.",
   'file.required': "This is required.",
   'file.wrongType': "Expected a value of type {expected}.",

@@ -153,6 +153,7 @@ export const nl: Record<keyof typeof en, string> = {
   'audit.older': 'Oudere regels',
 
   'file.notJson': "Het bestand is geen geldige JSON: {detail}",
+  'file.date': 'Een datum schrijf je als JJJJ-MM-DD.',
   'file.unknownKey': "Onbekende sleutel(s): {keys}. Controleer de spelling aan de hand van het bestandsformaat.",
   'file.required': "Dit is verplicht.",
   'file.wrongType': "Verwacht een waarde van het type {expected}.",
