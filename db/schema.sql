@@ -81,6 +81,46 @@ CREATE TABLE conditions (
   FOREIGN KEY (study_id, level) REFERENCES levels (study_id, number) ON UPDATE CASCADE
 ) STRICT;
 
+CREATE TABLE documents (
+  id           INTEGER PRIMARY KEY,
+  study_id     INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+  case_id      INTEGER NOT NULL REFERENCES cases (id),
+  key          TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 100),
+  title        TEXT    NOT NULL CHECK (length(title) BETWEEN 1 AND 300),
+  kind         TEXT    NOT NULL DEFAULT '',
+  date         TEXT    CHECK (date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  filename     TEXT    NOT NULL,                 -- the name it was uploaded with, shown and used on download
+  storage_name TEXT    UNIQUE,                   -- random name under DATA_DIR/uploads; NULL for metadata-only imports
+  media_type   TEXT    NOT NULL DEFAULT 'application/octet-stream',
+  size         INTEGER NOT NULL DEFAULT 0,
+  sha256       TEXT    NOT NULL DEFAULT '',
+  text         TEXT    NOT NULL DEFAULT '',      -- extracted for search
+  text_status  TEXT    NOT NULL DEFAULT 'none' CHECK (text_status IN ('none', 'pending', 'done', 'failed', 'skipped')),
+  uploaded_by  INTEGER REFERENCES users (id),
+  created_at   TEXT    NOT NULL,
+  UNIQUE (study_id, key)
+) STRICT;
+
+CREATE TABLE evidence (
+  id           INTEGER PRIMARY KEY,
+  study_id     INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+  case_id      INTEGER NOT NULL REFERENCES cases (id),
+  interview_id INTEGER REFERENCES interviews (id),
+  document_id  INTEGER REFERENCES documents (id),
+  quote        TEXT    NOT NULL DEFAULT '',
+  locator      TEXT    NOT NULL DEFAULT '',
+  created_by   INTEGER REFERENCES users (id),
+  created_at   TEXT    NOT NULL,
+  CHECK ((interview_id IS NULL) <> (document_id IS NULL)),
+  CHECK (length(quote) > 0 OR length(locator) > 0)
+) STRICT;
+
+CREATE TABLE evidence_conditions (
+  evidence_id  INTEGER NOT NULL REFERENCES evidence (id) ON DELETE CASCADE,
+  condition_id INTEGER NOT NULL REFERENCES conditions (id),
+  PRIMARY KEY (evidence_id, condition_id)
+) STRICT;
+
 CREATE TABLE grouping_members (
   grouping_id  INTEGER NOT NULL REFERENCES groupings (id) ON DELETE CASCADE,
   condition_id INTEGER NOT NULL REFERENCES conditions (id) ON DELETE CASCADE,
@@ -271,6 +311,16 @@ CREATE INDEX case_raters_user ON case_raters (user_id);
 CREATE INDEX conditions_category ON conditions (category_id);
 
 CREATE INDEX conditions_parent ON conditions (parent_id);
+
+CREATE INDEX documents_case ON documents (case_id);
+
+CREATE INDEX evidence_case ON evidence (case_id);
+
+CREATE INDEX evidence_conditions_condition ON evidence_conditions (condition_id);
+
+CREATE INDEX evidence_document ON evidence (document_id);
+
+CREATE INDEX evidence_interview ON evidence (interview_id);
 
 CREATE INDEX grouping_members_condition ON grouping_members (condition_id);
 

@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import type { Db } from './lib/db.ts';
 import { chooseLanguage, translator } from './lib/i18n.ts';
 import type { Logger } from './lib/logger.ts';
-import { createServices, type Clock } from './services.ts';
+import { createServices, type Clock, type Services } from './services.ts';
 import { authorize, type RouteDef } from './http/authorize.ts';
 import { createPassport } from './http/passport.ts';
 import { exposeCsrfToken, verifyCsrf } from './http/csrf.ts';
@@ -27,6 +27,7 @@ import { frameworkRoutes } from './framework/framework.routes.ts';
 import { casesRoutes } from './cases/cases.routes.ts';
 import { guidesRoutes } from './guides/guides.routes.ts';
 import { interviewsRoutes } from './interviews/interviews.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
@@ -45,6 +46,8 @@ export interface AppDeps {
 export interface KaderApp extends Express {
   /** Every route with the access it requires, in registration order: the authorisation test reads this. */
   routeTable: RouteDef[];
+  /** The services the routes use (tests call them directly, e.g. to wait for background work). */
+  services: Services;
 }
 
 export function createApp(deps: AppDeps): KaderApp {
@@ -53,6 +56,7 @@ export function createApp(deps: AppDeps): KaderApp {
   const services = createServices(db, clock, config);
 
   const app = express() as unknown as KaderApp;
+  app.services = services;
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.engine('ejs', layoutEngine(VIEWS_DIR));
@@ -137,6 +141,7 @@ export function createApp(deps: AppDeps): KaderApp {
     ...casesRoutes(services),
     ...guidesRoutes(services),
     ...interviewsRoutes(services),
+    ...documentsRoutes(services, config),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

@@ -7,6 +7,8 @@ import { casesRepo } from './cases/cases.repo.ts';
 import { casesService } from './cases/cases.service.ts';
 import { guidesService } from './guides/guides.service.ts';
 import { interviewsRepo } from './interviews/interviews.repo.ts';
+import { documentsRepo } from './documents/documents.repo.ts';
+import { documentsService } from './documents/documents.service.ts';
 import { interviewsService } from './interviews/interviews.service.ts';
 import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
@@ -32,11 +34,12 @@ export function createRepos(db: Db) {
     cases: casesRepo(db),
     ratings: ratingsRepo(db),
     interviews: interviewsRepo(db),
+    documents: documentsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
 
-export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login'>) {
+export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login' | 'uploadsDir'>) {
   const repos = createRepos(db);
   const { audit, users, studies } = repos;
   return {
@@ -49,6 +52,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     cases: casesService({ db, repos, now: clock }),
     guides: guidesService({ db, repos, now: clock }),
     interviews: interviewsService({ db, repos, now: clock }),
+    documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),
       exporter: studyFileExporter(repos),

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../server/config.ts';
 import { openDb, type Db } from '../../server/lib/db.ts';
 import { createLogger } from '../../server/lib/logger.ts';
 import { migrate } from '../../server/lib/migrate.ts';
-import { createServices, type Clock, type Services } from '../../server/services.ts';
+import type { Clock, Services } from '../../server/services.ts';
 
 let template: string | null = null;
 
@@ -72,7 +72,7 @@ export function testApp(options: { env?: Record<string, string>; clock?: Clock; 
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const clock = options.clock ?? (() => new Date());
   const app = createApp({ config, db, logger: createLogger('silent'), clock, sessionSecret: 'test-secret-test-secret-test-secret!' });
-  const services = createServices(db, clock, config);
+  const services = app.services;
   return { app, db, dataDir, config, services, counter: fresh?.counter ?? { count: 0, statements: [], reset() {} } };
 }
 
