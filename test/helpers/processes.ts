@@ -43,6 +43,8 @@ export function freePort(): Promise<number> {
 export interface RunningServer {
   baseUrl: string;
   port: number;
+  /** The server process's id (for reading its memory use). */
+  pid: number;
   dataDir: string;
   /** What the server wrote to stdout and stderr so far (for failure messages). */
   output(): string;
@@ -136,7 +138,7 @@ export async function startServer(options: { timeoutMs?: number; env?: Record<st
     }
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return { baseUrl, port, dataDir, output: () => output, stop };
+      if (res.status === 200) return { baseUrl, port, pid: child.pid!, dataDir, output: () => output, stop };
       lastProblem = `status ${res.status}`;
     } catch (err) {
       lastProblem = err instanceof Error ? err.message : String(err);
