@@ -28,6 +28,7 @@ import { casesRoutes } from './cases/cases.routes.ts';
 import { guidesRoutes } from './guides/guides.routes.ts';
 import { interviewsRoutes } from './interviews/interviews.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
+import { searchRoutes } from './search/search.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps): KaderApp {
     ...guidesRoutes(services),
     ...interviewsRoutes(services),
     ...documentsRoutes(services, config),
+    ...searchRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

@@ -9,6 +9,7 @@ import { guidesService } from './guides/guides.service.ts';
 import { interviewsRepo } from './interviews/interviews.repo.ts';
 import { documentsRepo } from './documents/documents.repo.ts';
 import { documentsService } from './documents/documents.service.ts';
+import { searchRepo } from './search/search.repo.ts';
 import { interviewsService } from './interviews/interviews.service.ts';
 import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
@@ -35,6 +36,7 @@ export function createRepos(db: Db) {
     ratings: ratingsRepo(db),
     interviews: interviewsRepo(db),
     documents: documentsRepo(db),
+    search: searchRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
