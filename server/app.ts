@@ -29,6 +29,7 @@ import { guidesRoutes } from './guides/guides.routes.ts';
 import { interviewsRoutes } from './interviews/interviews.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
+import { evidenceRoutes } from './evidence/evidence.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps): KaderApp {
     ...interviewsRoutes(services),
     ...documentsRoutes(services, config),
     ...searchRoutes(services),
+    ...evidenceRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

@@ -10,6 +10,8 @@ import { interviewsRepo } from './interviews/interviews.repo.ts';
 import { documentsRepo } from './documents/documents.repo.ts';
 import { documentsService } from './documents/documents.service.ts';
 import { searchRepo } from './search/search.repo.ts';
+import { evidenceRepo } from './evidence/evidence.repo.ts';
+import { evidenceService } from './evidence/evidence.service.ts';
 import { interviewsService } from './interviews/interviews.service.ts';
 import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
@@ -37,6 +39,7 @@ export function createRepos(db: Db) {
     interviews: interviewsRepo(db),
     documents: documentsRepo(db),
     search: searchRepo(db),
+    evidence: evidenceRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
@@ -54,6 +57,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     cases: casesService({ db, repos, now: clock }),
     guides: guidesService({ db, repos, now: clock }),
     interviews: interviewsService({ db, repos, now: clock }),
+    evidence: evidenceService({ db, repos, now: clock }),
     documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),

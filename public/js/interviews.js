@@ -86,3 +86,19 @@
     if (JSON.stringify(snapshot()) !== initial) storage.setItem(key, JSON.stringify({ at: Date.now(), fields: snapshot() }));
   });
 })();
+
+// "Quote the selection": carries the text selected in the notes to the evidence form.
+(() => {
+  const button = document.querySelector('[data-quote-selection]');
+  const link = document.querySelector('[data-quote-link]');
+  const notes = document.querySelector('.notes');
+  if (!button || !link || !notes) return;
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    const selection = window.getSelection();
+    const text = selection && notes.contains(selection.anchorNode) ? selection.toString().trim() : '';
+    const url = new URL(link.href, window.location.href);
+    if (text) url.searchParams.set('quote', text.slice(0, 4000));
+    window.location.href = url.toString();
+  });
+})();

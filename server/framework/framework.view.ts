@@ -34,6 +34,11 @@ export interface LevelView {
   groups: { key: string | null; name: string | null; conditions: ConditionView[] }[];
 }
 
+/** Conditions grouped by level, for checkbox lists (views/_condition-choices.ejs). */
+export function conditionChoices(fw: Framework) {
+  return fw.levels.map((l) => ({ number: l.number, name: l.name, conditions: fw.conditions.filter((c) => c.level === l.number) }));
+}
+
 export function frameworkView(loaded: LoadedFramework): { levels: LevelView[]; groupings: { key: string; name: string; members: string[]; reasonHtml: SafeHtml }[]; counts: { conditions: number; relations: number } } {
   const fw: Framework = loaded.doc;
   const names = new Map(fw.conditions.map((c) => [c.code, c.name]));

@@ -6,6 +6,7 @@ import { setFlash } from '../http/flash.ts';
 import { parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
+import { conditionChoices } from '../framework/framework.view.ts';
 import { STATUSES, STEPS, STEP_COLUMNS } from './interviews.repo.ts';
 import { interviewSchema } from './interviews.schemas.ts';
 import { formValuesOf, interviewView, notesHtml } from './interviews.view.ts';
@@ -40,7 +41,7 @@ export function interviewsRoutes(s: Services): RouteDef[] {
       cases: s.repos.cases.list(study.id).map((c) => ({ value: c.key, label: c.name })),
       roles: s.repos.guides.roles(study.id),
       members: s.repos.studies.members(study.id),
-      levels: loaded.doc.levels.map((l) => ({ number: l.number, name: l.name, conditions: loaded.doc.conditions.filter((c) => c.level === l.number) })),
+      levels: conditionChoices(loaded.doc),
       statuses: STATUSES,
       steps: STEPS.map((step) => STEP_COLUMNS[step]),
       values,
@@ -94,6 +95,7 @@ export function interviewsRoutes(s: Services): RouteDef[] {
         title: `${row.case_name} · ${row.date ?? row.key}`,
         interview: interviewView(row),
         notesHtml: notesHtml(row),
+        evidence: s.repos.evidence.list(req.study!.id, { source: `interview:${row.key}` }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
         // After a save, the browser's copy of the form is no longer needed.
         savedDraftKey: req.query.saved ? `kader:interview:${req.study!.id}:${row.key}` : null,
         savedNewDraftKey: req.query.saved ? `kader:interview:${req.study!.id}:new:${row.case_key}` : null,

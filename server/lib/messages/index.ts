@@ -8,6 +8,7 @@ import * as guides from '../../guides/guides.messages.ts';
 import * as interviews from '../../interviews/interviews.messages.ts';
 import * as documents from '../../documents/documents.messages.ts';
 import * as search from '../../search/search.messages.ts';
+import * as evidence from '../../evidence/evidence.messages.ts';
 
-export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en };
-export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl };
+export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en };
+export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl };

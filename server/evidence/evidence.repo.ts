@@ -1,0 +1,77 @@
+// SQL for evidence and for coverage: which sources of a case bear on which condition.
+import type { Db } from '../lib/db.ts';
+
+export interface EvidenceRow {
+  id: number;
+  case_key: string;
+  case_name: string;
+  source_kind: 'interview' | 'document';
+  source_key: string;
+  source_title: string;
+  quote: string;
+  locator: string;
+  created_by_name: string | null;
+  created_at: string;
+  conditions: string; // JSON [code]
+}
+
+/** One (condition, source) pair of a case: an interview that touched or is quoted on the condition, or a quoted document. */
+export interface CoverageRow {
+  case_id: number;
+  code: string;
+  source: string; // 'interview:KEY' | 'document:KEY'
+}
+
+const SELECT = `SELECT e.id, c.key AS case_key, c.name AS case_name,
+       CASE WHEN e.interview_id IS NOT NULL THEN 'interview' ELSE 'document' END AS source_kind,
+       coalesce(i.key, d.key) AS source_key, coalesce(i.date, i.key, d.title) AS source_title,
+       e.quote, e.locator, u.name AS created_by_name, e.created_at,
+       (SELECT json_group_array(code) FROM (SELECT k.code FROM evidence_conditions ec JOIN conditions k ON k.id = ec.condition_id
+          WHERE ec.evidence_id = e.id ORDER BY k.position)) AS conditions
+     FROM evidence e JOIN cases c ON c.id = e.case_id LEFT JOIN interviews i ON i.id = e.interview_id
+     LEFT JOIN documents d ON d.id = e.document_id LEFT JOIN users u ON u.id = e.created_by`;
+
+export function evidenceRepo(db: Db) {
+  const list = db.prepare<{ studyId: number; caseKey: string | null; code: string | null; source: string | null }, EvidenceRow>(
+    `${SELECT} WHERE e.study_id = @studyId
+       AND (@caseKey IS NULL OR c.key = @caseKey)
+       AND (@code IS NULL OR EXISTS (SELECT 1 FROM evidence_conditions ec JOIN conditions k ON k.id = ec.condition_id
+                                     WHERE ec.evidence_id = e.id AND k.code = @code))
+       AND (@source IS NULL OR (CASE WHEN e.interview_id IS NOT NULL THEN 'interview:' || i.key ELSE 'document:' || d.key END) = @source)
+     ORDER BY c.position, e.id`,
+  );
+  const byId = db.prepare<[number, number], { id: number; case_id: number; interview_id: number | null; document_id: number | null; quote: string; locator: string }>(
+    'SELECT id, case_id, interview_id, document_id, quote, locator FROM evidence WHERE id = ? AND study_id = ?',
+  );
+  const insert = db.prepare(
+    `INSERT INTO evidence (study_id, case_id, interview_id, document_id, quote, locator, created_by, created_at)
+     VALUES (@studyId, @caseId, @interviewId, @documentId, @quote, @locator, @createdBy, @now)`,
+  );
+  const link = db.prepare<[number, number]>('INSERT INTO evidence_conditions (evidence_id, condition_id) VALUES (?, ?)');
+  const remove = db.prepare<[number]>('DELETE FROM evidence WHERE id = ?');
+  const coverage = db.prepare<{ studyId: number; caseId: number | null }, CoverageRow>(
+    `SELECT i.case_id, k.code, 'interview:' || i.key AS source
+       FROM interview_conditions ic JOIN interviews i ON i.id = ic.interview_id JOIN conditions k ON k.id = ic.condition_id
+       WHERE i.study_id = @studyId AND (@caseId IS NULL OR i.case_id = @caseId)
+     UNION
+     SELECT e.case_id, k.code, CASE WHEN e.interview_id IS NOT NULL THEN 'interview:' || i.key ELSE 'document:' || d.key END
+       FROM evidence e JOIN evidence_conditions ec ON ec.evidence_id = e.id JOIN conditions k ON k.id = ec.condition_id
+       LEFT JOIN interviews i ON i.id = e.interview_id LEFT JOIN documents d ON d.id = e.document_id
+       WHERE e.study_id = @studyId AND (@caseId IS NULL OR e.case_id = @caseId)`,
+  );
+
+  return {
+    list: (studyId: number, filter: { caseKey?: string; code?: string; source?: string } = {}) =>
+      list.all({ studyId, caseKey: filter.caseKey ?? null, code: filter.code ?? null, source: filter.source ?? null }),
+    findById: (studyId: number, id: number) => byId.get(id, studyId),
+    insert(e: { studyId: number; caseId: number; interviewId: number | null; documentId: number | null; quote: string; locator: string; createdBy: number | null; now: string }, conditionIds: number[]): number {
+      const id = Number(insert.run(e).lastInsertRowid);
+      for (const c of conditionIds) link.run(id, c);
+      return id;
+    },
+    remove: (id: number) => remove.run(id),
+    /** Every (case, condition, source) pair of the study, or of one case. */
+    coverage: (studyId: number, caseId: number | null = null) => coverage.all({ studyId, caseId }),
+  };
+}
+export type EvidenceRepo = ReturnType<typeof evidenceRepo>;
