@@ -5,17 +5,21 @@ import type { CasesRepo } from '../cases/cases.repo.ts';
 import type { FrameworkRepo } from '../framework/framework.repo.ts';
 import type { GuidesRepo } from '../guides/guides.repo.ts';
 import type { InterviewsRepo } from '../interviews/interviews.repo.ts';
+import type { DocumentsRepo } from '../documents/documents.repo.ts';
+import type { EvidenceRepo } from '../evidence/evidence.repo.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
 import type { StudyFileInput } from './studyfile.schema.ts';
 
 /** Lists the format lets a file leave out when they are empty. */
-const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'interviews']);
+const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'interviews', 'documents', 'evidence']);
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
 
-export function studyFileExporter(deps: { studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; interviews: InterviewsRepo }) {
-  const { studies, framework, guides, cases, ratings, interviews } = deps;
+export function studyFileExporter(deps: {
+  studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; interviews: InterviewsRepo; documents: DocumentsRepo; evidence: EvidenceRepo;
+}) {
+  const { studies, framework, guides, cases, ratings, interviews, documents, evidence } = deps;
 
   return {
     run(studyId: number, scope: 'archive' | 'unblinded'): StudyFileInput {
@@ -61,6 +65,20 @@ export function studyFileExporter(deps: { studies: StudiesRepo; framework: Frame
           notes: text(i.notes),
           conditions: JSON.parse(i.conditions) as string[],
         })),
+        documents: documents.listForStudy(studyId).map((d) => ({
+          key: d.key,
+          case: d.case_key,
+          title: d.title,
+          kind: text(d.kind),
+          date: d.date ?? undefined,
+          filename: d.filename,
+          sha256: text(d.sha256),
+        })),
+        evidence: evidence.list(studyId).flatMap((e) =>
+          (JSON.parse(e.conditions) as string[]).map((condition) => ({
+            case: e.case_key, condition, source: e.source_key, quote: text(e.quote), locator: text(e.locator),
+          })),
+        ),
         ratings: ratingRows.map((r) => ({
           case: r.case_key,
           condition: r.code,

@@ -9,6 +9,9 @@ import type { CasesRepo } from '../cases/cases.repo.ts';
 import { conditionWrite, type FrameworkRepo } from '../framework/framework.repo.ts';
 import type { GuidesRepo } from '../guides/guides.repo.ts';
 import type { InterviewsRepo } from '../interviews/interviews.repo.ts';
+import type { DocumentsRepo } from '../documents/documents.repo.ts';
+import type { EvidenceRepo } from '../evidence/evidence.repo.ts';
+import { groupBy } from '../lib/collections.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
 import { auditView, type UsersRepo } from '../users/users.repo.ts';
@@ -30,11 +33,13 @@ export function studyFileImporter(deps: {
   cases: CasesRepo;
   ratings: RatingsRepo;
   interviews: InterviewsRepo;
+  documents: DocumentsRepo;
+  evidence: EvidenceRepo;
   users: UsersRepo;
   audit: AuditRepo;
   now: () => Date;
 }) {
-  const { db, studies, framework, guides, cases, ratings, interviews, users, audit } = deps;
+  const { db, studies, framework, guides, cases, ratings, interviews, documents, evidence, users, audit } = deps;
 
   /** Writes the framework of `doc` into an empty study; returns the condition ids by code. */
   function writeFramework(studyId: number, fw: StudyFile['framework']): Map<string, number> {
@@ -149,6 +154,24 @@ export function studyFileImporter(deps: {
           });
         }
 
+        const sourceIds = new Map<string, { interviewId: number | null; documentId: number | null }>();
+        for (const iv of doc.interviews) sourceIds.set(iv.key, { interviewId: interviews.findByKey(studyId, iv.key)!.id, documentId: null });
+        for (const d of doc.documents) {
+          const id = documents.insert({
+            studyId, caseId: caseIds.get(d.case)!, key: d.key, title: d.title, kind: d.kind ?? '', date: d.date ?? null, filename: d.filename,
+            storageName: null, mediaType: 'application/octet-stream', size: 0, sha256: d.sha256 ?? '', textStatus: 'none', uploadedBy: options.actorId, now: at,
+          });
+          sourceIds.set(d.key, { interviewId: null, documentId: id });
+        }
+        // Entries that differ only in their condition are one piece of evidence about several conditions.
+        for (const group of groupBy(doc.evidence, (e) => JSON.stringify([e.case, e.source, e.quote ?? '', e.locator ?? ''])).values()) {
+          const first = group[0]!;
+          evidence.insert(
+            { studyId, caseId: caseIds.get(first.case)!, ...sourceIds.get(first.source)!, quote: first.quote ?? '', locator: first.locator ?? '', createdBy: options.actorId, now: at },
+            [...new Set(group.map((e) => conditionIds.get(e.condition)!))],
+          );
+        }
+
         audit.record({
           at, actorId: options.actorId, studyId, entity: 'study', entityId: studyId, action: 'import',
           after: {
@@ -159,6 +182,8 @@ export function studyFileImporter(deps: {
             cases: doc.cases.length,
             ratings: doc.ratings.length,
             interviews: doc.interviews.length,
+            documents: doc.documents.length,
+            evidence: doc.evidence.length,
           },
         });
         return { studyId, createdAccounts };

@@ -106,6 +106,26 @@ export const interviewSchema = z.strictObject({
   conditions: z.array(code).default([]),
 });
 
+/** A document's metadata; the file itself does not travel in the study file. */
+export const documentSchema = z.strictObject({
+  key,
+  case: key,
+  title: z.string().trim().min(1).max(300),
+  kind: z.string().trim().max(100).optional(),
+  date: z.iso.date({ message: 'file.date' }).optional(),
+  filename: z.string().trim().min(1).max(200),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'file.sha256').optional(),
+});
+
+/** One condition per entry; entries with the same case, source, quote and locator are one piece of evidence. */
+export const evidenceSchema = z.strictObject({
+  case: key,
+  condition: code,
+  source: key,
+  quote: optionalText(20_000),
+  locator: optionalText(300),
+});
+
 export const studyFileSchema = z.strictObject({
   format: z.literal('kader.study'),
   version: z.literal(1),
@@ -139,10 +159,10 @@ export const studyFileSchema = z.strictObject({
   cases: z.array(caseSchema).default([]),
   ratings: z.array(ratingSchema).default([]),
   interviews: z.array(interviewSchema).default([]),
+  documents: z.array(documentSchema).default([]),
+  evidence: z.array(evidenceSchema).default([]),
   // Sections of the format that later parts of Kader read; a file that carries them is refused
   // (naming the section) rather than imported without them.
-  documents: z.array(z.unknown()).optional(),
-  evidence: z.array(z.unknown()).optional(),
   reconciliations: z.array(z.unknown()).optional(),
   reductions: z.array(z.unknown()).optional(),
   caseAnalyses: z.array(z.unknown()).optional(),
@@ -150,4 +170,4 @@ export const studyFileSchema = z.strictObject({
 export type StudyFile = z.output<typeof studyFileSchema>;
 export type StudyFileInput = z.input<typeof studyFileSchema>;
 
-export const NOT_YET_SUPPORTED = ['documents', 'evidence', 'reconciliations', 'reductions', 'caseAnalyses'] as const;
+export const NOT_YET_SUPPORTED = ['reconciliations', 'reductions', 'caseAnalyses'] as const;

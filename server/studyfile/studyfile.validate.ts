@@ -173,6 +173,24 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     });
   });
 
+  duplicates(doc.documents, (d) => d.key, (i) => `documents[${i}].key`, problems);
+  doc.documents.forEach((d, i) => {
+    if (!caseRaters.has(d.case)) problems.push({ path: `documents[${i}].case`, key: 'file.unknownCase', params: { case: d.case } });
+  });
+  // A source is an interview or document key; both share one namespace in the file.
+  const sourceCase = new Map<string, string>([...doc.interviews.map((iv) => [iv.key, iv.case] as const), ...doc.documents.map((d) => [d.key, d.case] as const)]);
+  doc.documents.forEach((d, i) => {
+    if (doc.interviews.some((iv) => iv.key === d.key)) problems.push({ path: `documents[${i}].key`, key: 'file.duplicate', params: { value: d.key } });
+  });
+  doc.evidence.forEach((e, i) => {
+    if (!caseRaters.has(e.case)) problems.push({ path: `evidence[${i}].case`, key: 'file.unknownCase', params: { case: e.case } });
+    if (!byCode.has(e.condition)) problems.push({ path: `evidence[${i}].condition`, key: 'file.unknownCondition', params: { code: e.condition } });
+    const ofCase = sourceCase.get(e.source);
+    if (ofCase === undefined) problems.push({ path: `evidence[${i}].source`, key: 'file.unknownSource', params: { source: e.source } });
+    else if (ofCase !== e.case) problems.push({ path: `evidence[${i}].source`, key: 'file.sourceOtherCase', params: { source: e.source, case: ofCase } });
+    if (!e.quote && !e.locator) problems.push({ path: `evidence[${i}]`, key: 'file.quoteOrLocator' });
+  });
+
   const ratable = ratableCodes(fw);
   duplicates(doc.ratings, (r) => `${r.case} / ${r.condition} / ${r.rater}`, (i) => `ratings[${i}]`, problems);
   doc.ratings.forEach((r, i) => {

@@ -71,7 +71,7 @@ describe('fixture round trips', () => {
 });
 
 describe('interviews in the study file', () => {
-  it('imports interviews with roles, interviewers, status, notes and conditions, and exports them back unchanged', async () => {
+  it('imports interviews, document metadata and evidence, and exports them back unchanged', async () => {
     const ctx = testApp();
     const doc = fixture('framework-participatiewet.json') as any;
     doc.members = [{ email: 'a@example.org', name: 'A', role: 'researcher' }];
@@ -80,13 +80,23 @@ describe('interviews in the study file', () => {
       { key: 'i1', case: 'dordrecht', date: '2022-05-10', roles: ['Wethouder'], participants: 1, interviewers: ['a@example.org'], status: 'approved', notes: 'Gesprek *goedgekeurd*.', conditions: ['3.a', '4.a'] },
       { key: 'i2', case: 'dordrecht', roles: [], participants: 3, interviewers: [], status: 'planned', conditions: [] },
     ];
+    doc.documents = [{ key: 'd1', case: 'dordrecht', title: 'Beleidsplan 2019', kind: 'policy', date: '2019-03-01', filename: 'beleidsplan.pdf', sha256: 'a'.repeat(64) }];
+    doc.evidence = [
+      { case: 'dordrecht', condition: '3.a', source: 'i1', quote: 'De doelen staan op volgorde.', locator: 'p. 3' },
+      { case: 'dordrecht', condition: '3.b', source: 'i1', quote: 'De doelen staan op volgorde.', locator: 'p. 3' },
+      { case: 'dordrecht', condition: '3.c', source: 'd1', locator: 'p. 12' },
+    ];
     const result = validateStudyFile(doc);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const { studyId } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
     const row = ctx.services.repos.interviews.findByKey(studyId, 'i1')!;
     expect([row.status, row.held_on, row.date]).toEqual(['approved', '2022-05-10', '2022-05-10']);
+    // The two entries that differ only in their condition are one piece of evidence about two conditions.
+    expect(ctx.services.repos.evidence.list(studyId).map((e) => JSON.parse(e.conditions))).toEqual([['3.a', '3.b'], ['3.c']]);
     const exported = ctx.services.studyFile.exporter.run(studyId, 'archive') as Record<string, any>;
     expect(exported.interviews).toHaveLength(2);
+    expect(exported.documents).toHaveLength(1);
+    expect(exported.evidence).toHaveLength(3);
     delete exported.framework.revision;
     delete exported.study.settings;
     const normalise = (d: any) => canonical(validateStudyFile(d).ok ? (validateStudyFile(d) as any).doc : d);

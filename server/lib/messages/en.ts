@@ -152,6 +152,10 @@ export const en = {
 
   'file.notJson': "The file is not valid JSON: {detail}",
   'file.date': 'A date is written YYYY-MM-DD.',
+  'file.sha256': 'Not a SHA-256 (64 hexadecimal characters).',
+  'file.unknownSource': 'There is no interview or document with key "{source}".',
+  'file.sourceOtherCase': 'The source "{source}" belongs to case "{case}".',
+  'file.quoteOrLocator': 'Evidence needs a quote, a locator, or both.',
   'file.unknownKey': "Unknown key(s): {keys}. Check the spelling against the study file format.",
   'file.required': "This is required.",
   'file.wrongType': "Expected a value of type {expected}.",

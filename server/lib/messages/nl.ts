@@ -154,6 +154,10 @@ export const nl: Record<keyof typeof en, string> = {
 
   'file.notJson': "Het bestand is geen geldige JSON: {detail}",
   'file.date': 'Een datum schrijf je als JJJJ-MM-DD.',
+  'file.sha256': 'Geen SHA-256 (64 hexadecimale tekens).',
+  'file.unknownSource': 'Er is geen interview of document met sleutel "{source}".',
+  'file.sourceOtherCase': 'De bron "{source}" hoort bij casus "{case}".',
+  'file.quoteOrLocator': 'Een bewijsstuk heeft een citaat, een vindplaats of allebei nodig.',
   'file.unknownKey': "Onbekende sleutel(s): {keys}. Controleer de spelling aan de hand van het bestandsformaat.",
   'file.required': "Dit is verplicht.",
   'file.wrongType': "Verwacht een waarde van het type {expected}.",

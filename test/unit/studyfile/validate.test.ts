@@ -84,7 +84,23 @@ describe('validateStudyFile', () => {
     ['no duplicate (case, condition, rater) ratings', (d) => d.ratings.push({ ...d.ratings[0], score: 2 }), 'ratings[1]', /occurs more than once/],
     ['ratings refer to existing cases', (d) => (d.ratings[0].case = 'y'), 'ratings[0].case', /Case "y" does not exist/],
     ['unknown keys are an error', (d) => (d.framework.conditions[1].colour = 'red'), 'framework.conditions[1]', /Unknown key\(s\): colour/],
-    ['a known but not yet supported section is refused by name', (d) => (d.documents = [{ key: 'd1' }]), 'documents', /cannot import the "documents" section yet/],
+    ['a known but not yet supported section is refused by name', (d) => (d.reconciliations = [{ case: 'x' }]), 'reconciliations', /cannot import the "reconciliations" section yet/],
+    ['documents belong to existing cases', (d) => (d.documents = [{ key: 'd1', case: 'q', title: 'T', filename: 'a.pdf' }]), 'documents[0].case', /Case "q" does not exist/],
+    ['document checksums are SHA-256', (d) => (d.documents = [{ key: 'd1', case: 'x', title: 'T', filename: 'a.pdf', sha256: 'abc' }]), 'documents[0].sha256', /Not a SHA-256/],
+    ['evidence sources exist', (d) => (d.evidence = [{ case: 'x', condition: '2.a', source: 'nope', quote: 'q' }]), 'evidence[0].source', /no interview or document with key "nope"/],
+    ['evidence sources belong to the case', (d) => {
+      d.cases.push({ key: 'y', name: 'Y' });
+      d.documents = [{ key: 'd1', case: 'y', title: 'T', filename: 'a.pdf' }];
+      d.evidence = [{ case: 'x', condition: '2.a', source: 'd1', quote: 'q' }];
+    }, 'evidence[0].source', /belongs to case "y"/],
+    ['evidence conditions exist', (d) => {
+      d.documents = [{ key: 'd1', case: 'x', title: 'T', filename: 'a.pdf' }];
+      d.evidence = [{ case: 'x', condition: '8.q', source: 'd1', quote: 'q' }];
+    }, 'evidence[0].condition', /"8.q" does not exist/],
+    ['evidence has a quote or a locator', (d) => {
+      d.documents = [{ key: 'd1', case: 'x', title: 'T', filename: 'a.pdf' }];
+      d.evidence = [{ case: 'x', condition: '2.a', source: 'd1' }];
+    }, 'evidence[0]', /quote, a locator, or both/],
     ['interviews are of existing cases', (d) => (d.interviews = [{ key: 'i1', case: 'q' }]), 'interviews[0].case', /Case "q" does not exist/],
     ['interview roles exist', (d) => (d.interviews = [{ key: 'i1', case: 'x', roles: ['Burgemeester'] }]), 'interviews[0].roles[0]', /Role "Burgemeester" is not in the roles section/],
     ['interviewers are members', (d) => (d.interviews = [{ key: 'i1', case: 'x', interviewers: ['q@example.org'] }]), 'interviews[0].interviewers[0]', /q@example.org is not a member/],
