@@ -1,8 +1,195 @@
-// Cases: rules and changes, each with its audit entry in one transaction (being written).
+// Cases: creating and editing a case (optimistic concurrency on cases.version), declaring attribute
+// types, and importing measures from CSV. Every change is written with its audit entry in one
+// transaction; reads for pages fetch whole sets.
 import type { Db } from '../lib/db.ts';
+import { FormRefusal, notFound } from '../lib/errors.ts';
 import type { Repos } from '../services.ts';
+import { CsvSyntaxError, decodeUtf8, parseCsv } from './cases.csv.ts';
+import type { AttributeType, AttributeValue, CaseFullRow, MeasureRow, MeasureWrite } from './cases.repo.ts';
+import { checkMeasureRecords, type CaseInput, type CaseLookup, type CsvProblem } from './cases.schemas.ts';
 
-export function casesService(_deps: { db: Db; repos: Repos; now: () => Date }) {
-  return {};
+/** What the audit log keeps of a case, before and after a change. */
+export interface CaseSnapshot {
+  key: string;
+  name: string;
+  pseudonym: string | null;
+  group: string;
+  attributes: Record<string, AttributeValue>;
+  selectionReason: string;
+  measures: MeasureWrite[];
+  version: number;
+}
+
+/** A change refused for reasons shown next to the form's fields; a stale form also gets the saved case. */
+export class CaseFormError extends FormRefusal {
+  constructor(
+    fields: FormRefusal['fields'],
+    /** For a stale form: the case as it is saved now. */
+    readonly current?: CaseSnapshot,
+  ) {
+    super(fields);
+  }
+}
+
+export type MeasureImportResult = { ok: true; count: number; replaced: number } | { ok: false; problems: CsvProblem[] };
+
+export function parseAttributes(json: string): Record<string, AttributeValue> {
+  const value = JSON.parse(json) as unknown;
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, AttributeValue>) : {};
+}
+
+/** The stored attributes with the form's values applied: a value sets, null clears, absent keeps. */
+export function mergeAttributes(stored: Record<string, AttributeValue>, changes: CaseInput['attributes']): Record<string, AttributeValue> {
+  const merged = { ...stored };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/** Whether a stored value is of an attribute type (text ↔ string, number, boolean ↔ yes/no). */
+export function fitsType(value: AttributeValue, type: AttributeType): boolean {
+  return type === 'text' ? typeof value === 'string' : type === 'number' ? typeof value === 'number' : typeof value === 'boolean';
+}
+
+const measureSlot = (caseId: number, variable: string, year: number | null) => `${caseId}\u0000${variable}\u0000${year ?? ''}`;
+
+export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
+  const { db } = deps;
+  const { cases, audit } = deps.repos;
+
+  const snapshot = (row: CaseFullRow, measures: MeasureRow[]): CaseSnapshot => ({
+    key: row.key,
+    name: row.name,
+    pseudonym: row.pseudonym,
+    group: row.grp,
+    attributes: parseAttributes(row.attributes),
+    selectionReason: row.selection_reason,
+    measures: measures.map((m) => ({ variable: m.variable, year: m.year, value: m.value })),
+    version: row.version,
+  });
+
+  return {
+    attributeTypes: (studyId: number) => cases.attributeTypes(studyId),
+
+    /** Everything the cases list shows, in four statements whatever the number of cases. */
+    listPage(studyId: number) {
+      return { types: cases.attributeTypes(studyId), cases: cases.listWithCounts(studyId), raters: cases.raters(studyId) };
+    },
+
+    /** One case with its measures and raters; 404 for an unknown key. */
+    casePage(studyId: number, key: string) {
+      const row = cases.findByKey(studyId, key);
+      if (!row) throw notFound();
+      return { row, types: cases.attributeTypes(studyId), measures: cases.measuresOf(row.id), raters: cases.ratersOf(row.id) };
+    },
+
+    /** Adds a case at the end of the list; refuses a key the study already has. */
+    create(studyId: number, actorId: number, key: string, input: CaseInput): void {
+      db.transaction(() => {
+        if (cases.findByKey(studyId, key)) throw new CaseFormError({ key: { key: 'cases.keyTaken', params: { key } } });
+        const at = deps.now().toISOString();
+        const attributes = mergeAttributes({}, input.attributes);
+        const id = cases.insert(
+          studyId,
+          { key, name: input.name, pseudonym: input.pseudonym, group: input.group, attributes, selectionReason: input.selectionReason },
+          cases.nextPosition(studyId),
+          at,
+        );
+        cases.replaceMeasures(id, input.measures);
+        const after: CaseSnapshot = {
+          key, name: input.name, pseudonym: input.pseudonym, group: input.group, attributes,
+          selectionReason: input.selectionReason, measures: input.measures, version: 1,
+        };
+        audit.record({ at, actorId, studyId, entity: 'case', entityId: id, action: 'create', after });
+      })();
+    },
+
+    /**
+     * Saves the edit form if the case is still at `version` (the form's); otherwise refuses with
+     * the version now saved. Returns the new version.
+     */
+    update(studyId: number, actorId: number, key: string, version: number, input: CaseInput): number {
+      return db.transaction(() => {
+        const row = cases.findByKey(studyId, key);
+        if (!row) throw notFound();
+        const before = snapshot(row, cases.measuresOf(row.id));
+        const stale = () => new CaseFormError({ _form: { key: 'cases.stale', params: { version: row.version } } }, before);
+        if (row.version !== version) throw stale();
+        const at = deps.now().toISOString();
+        const attributes = mergeAttributes(before.attributes, input.attributes);
+        const fields = { name: input.name, pseudonym: input.pseudonym, group: input.group, attributes, selectionReason: input.selectionReason };
+        if (!cases.update(row.id, version, fields, at)) throw stale();
+        cases.replaceMeasures(row.id, input.measures);
+        const after: CaseSnapshot = { key, ...fields, measures: input.measures, version: version + 1 };
+        audit.record({ at, actorId, studyId, entity: 'case', entityId: row.id, action: 'update', before, after });
+        return version + 1;
+      })();
+    },
+
+    /** Declares an attribute for the study's cases; values cases already have must be of its type. */
+    addAttributeType(studyId: number, actorId: number, key: string, type: AttributeType): void {
+      db.transaction(() => {
+        if (cases.attributeTypes(studyId).some((t) => t.key === key)) {
+          throw new CaseFormError({ key: { key: 'cases.attrTaken', params: { key } } });
+        }
+        for (const c of cases.list(studyId)) {
+          const value = parseAttributes(c.attributes)[key];
+          if (value !== undefined && !fitsType(value, type)) {
+            throw new CaseFormError({ type: { key: 'cases.attrIncompatible', params: { case: c.key, value: String(value) } } });
+          }
+        }
+        const at = deps.now().toISOString();
+        const id = cases.insertAttributeType(studyId, key, type);
+        audit.record({ at, actorId, studyId, entity: 'case-attribute-type', entityId: id, action: 'create', after: { key, type } });
+      })();
+    },
+
+    /**
+     * Imports measures from a CSV file, all or nothing: every problem (with its line) is returned
+     * and nothing is stored if there is one. A value for an existing (case, variable, year) replaces
+     * it; the cases touched get a new version, so a case form opened before the import is stale.
+     */
+    importMeasures(studyId: number, actorId: number, fileName: string, bytes: Uint8Array): MeasureImportResult {
+      const text = decodeUtf8(bytes);
+      if (text === null) return { ok: false, problems: [{ line: null, key: 'cases.csv.notUtf8' }] };
+      let records;
+      try {
+        records = parseCsv(text);
+      } catch (err) {
+        if (!(err instanceof CsvSyntaxError)) throw err;
+        return { ok: false, problems: [{ line: err.line, key: `cases.csv.${err.reason}` }] };
+      }
+      return db.transaction((): MeasureImportResult => {
+        const lookup: CaseLookup = { byKey: new Map(), byName: new Map() };
+        const keyOf = new Map<number, string>();
+        for (const c of cases.list(studyId)) {
+          lookup.byKey.set(c.key, c.id);
+          lookup.byName.set(c.name, [...(lookup.byName.get(c.name) ?? []), c.id]);
+          keyOf.set(c.id, c.key);
+        }
+        const checked = checkMeasureRecords(records, lookup);
+        if (!checked.ok) return checked;
+        const existing = new Map(cases.measures(studyId).map((m) => [measureSlot(m.case_id, m.variable, m.year), m]));
+        const replaced: { case: string; variable: string; year: number | null; value: number }[] = [];
+        const at = deps.now().toISOString();
+        const touched = new Set<number>();
+        for (const row of checked.rows) {
+          const old = existing.get(measureSlot(row.caseId, row.variable, row.year));
+          if (old) replaced.push({ case: keyOf.get(row.caseId)!, variable: old.variable, year: old.year, value: old.value });
+          cases.upsertMeasure(row.caseId, { variable: row.variable, year: row.year, value: row.value });
+          touched.add(row.caseId);
+        }
+        for (const caseId of touched) cases.bumpVersion(caseId, at);
+        audit.record({
+          at, actorId, studyId, entity: 'case', action: 'import-measures',
+          before: { replacedValues: replaced },
+          after: { file: fileName, count: checked.rows.length, replaced: replaced.length, cases: [...touched].map((id) => keyOf.get(id)) },
+        });
+        return { ok: true, count: checked.rows.length, replaced: replaced.length };
+      })();
+    },
+  };
 }
 export type CasesService = ReturnType<typeof casesService>;

@@ -51,7 +51,7 @@ export const en = {
   'guides.field.roles': 'Asked to',
   'guides.field.rolesHint': 'The question appears in the interview guide of each role you tick.',
   'guides.field.conditions': 'Conditions it probes',
-  'guides.field.conditionsHint': 'Condition codes separated by commas, for example 2.a, 3.b. Every code must be a condition of the framework (see the list below the form). Leave empty for an open question.',
+  'guides.field.conditionsHint': 'Condition codes separated by commas, for example 2.a, 3.b. Every code must be a condition of the framework (see the list below this field). Leave empty for an open question.',
   'guides.conditionList': 'Conditions of the framework',
 
   'guides.rolesRequired': 'Tick at least one role.',
@@ -93,7 +93,6 @@ export const en = {
   'guides.doc.introApproval': 'After the conversation we write a report of it and send it to you for approval. You can correct or add to it before we use it in the study.',
   'guides.doc.questions': 'Questions',
   'guides.doc.noQuestions': 'There are no questions for this role yet.',
-  'guides.doc.answer': 'Notes',
   'guides.doc.closing': 'To close',
   'guides.doc.closingText': 'Is there anything we have not asked about that you think matters for this study? Thank you for the conversation. You will receive the report for approval.',
 } as const;
@@ -149,7 +148,7 @@ export const nl: Record<keyof typeof en, string> = {
   'guides.field.roles': 'Gesteld aan',
   'guides.field.rolesHint': 'De vraag komt in de gespreksleidraad van elke rol die u aanvinkt.',
   'guides.field.conditions': 'Condities die de vraag toetst',
-  'guides.field.conditionsHint': 'Conditiecodes gescheiden door komma’s, bijvoorbeeld 2.a, 3.b. Elke code moet een conditie van het kader zijn (zie de lijst onder het formulier). Laat leeg voor een open vraag.',
+  'guides.field.conditionsHint': 'Conditiecodes gescheiden door komma’s, bijvoorbeeld 2.a, 3.b. Elke code moet een conditie van het kader zijn (zie de lijst onder dit veld). Laat leeg voor een open vraag.',
   'guides.conditionList': 'Condities van het kader',
 
   'guides.rolesRequired': 'Vink ten minste één rol aan.',
@@ -191,7 +190,6 @@ export const nl: Record<keyof typeof en, string> = {
   'guides.doc.introApproval': 'Na het gesprek maken we er een verslag van en sturen we dat u ter goedkeuring toe. U kunt het corrigeren of aanvullen voordat we het in het onderzoek gebruiken.',
   'guides.doc.questions': 'Vragen',
   'guides.doc.noQuestions': 'Er zijn nog geen vragen voor deze rol.',
-  'guides.doc.answer': 'Aantekeningen',
   'guides.doc.closing': 'Afsluiting',
   'guides.doc.closingText': 'Is er iets waar we niet naar gevraagd hebben en dat volgens u belangrijk is voor dit onderzoek? Hartelijk dank voor het gesprek. U ontvangt het verslag ter goedkeuring.',
 };

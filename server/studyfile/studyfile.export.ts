@@ -49,8 +49,15 @@ export function studyFileExporter(deps: {
           pseudonym: c.pseudonym ?? undefined,
           group: text(c.grp),
           attributes: nonEmpty(JSON.parse(c.attributes) as Record<string, string | number | boolean>),
-          // Year-specific measures are not part of format version 1's case object.
           measures: nonEmpty(Object.fromEntries((measures.get(c.id) ?? []).filter((m) => m.year === null).map((m) => [m.variable, m.value]))),
+          measuresByYear: nonEmpty(
+            Object.fromEntries(
+              [...groupBy((measures.get(c.id) ?? []).filter((m) => m.year !== null), (m) => m.variable)].map(([variable, rows]) => [
+                variable,
+                Object.fromEntries(rows.map((m) => [String(m.year), m.value])),
+              ]),
+            ),
+          ),
           selectionReason: text(c.selection_reason),
           raters: raters.get(c.id)?.map((r) => r.email),
         })),

@@ -12,6 +12,7 @@ import type { InterviewsRepo } from '../interviews/interviews.repo.ts';
 import type { DocumentsRepo } from '../documents/documents.repo.ts';
 import type { EvidenceRepo } from '../evidence/evidence.repo.ts';
 import { groupBy } from '../lib/collections.ts';
+import { KEY_PATTERN } from '../cases/cases.schemas.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
 import { auditView, type UsersRepo } from '../users/users.repo.ts';
@@ -116,6 +117,14 @@ export function studyFileImporter(deps: {
           else if (current.role !== 'lead') studies.setRole({ studyId, userId: options.owner, role: 'lead' });
         }
 
+        // Format version 1 declares no attribute types: a key whose values all have one type gets that type.
+        const valueTypes = new Map<string, Set<string>>();
+        for (const c of doc.cases) for (const [k, v] of Object.entries(c.attributes ?? {})) valueTypes.set(k, (valueTypes.get(k) ?? new Set()).add(typeof v));
+        const TYPE = { string: 'text', number: 'number', boolean: 'boolean' } as const;
+        for (const [k, types] of valueTypes) {
+          if (types.size === 1 && k.length <= 100 && KEY_PATTERN.test(k)) cases.insertAttributeType(studyId, k, TYPE[[...types][0] as keyof typeof TYPE]);
+        }
+
         const caseIds = new Map<string, number>();
         doc.cases.forEach((c, i) => {
           const id = cases.insert(
@@ -125,7 +134,11 @@ export function studyFileImporter(deps: {
             at,
           );
           caseIds.set(c.key, id);
-          Object.entries(c.measures ?? {}).forEach(([variable, value], j) => cases.insertMeasure(id, variable, null, value, j));
+          const measures = [
+            ...Object.entries(c.measures ?? {}).map(([variable, value]) => ({ variable, year: null as number | null, value })),
+            ...Object.entries(c.measuresByYear ?? {}).flatMap(([variable, byYear]) => Object.entries(byYear).map(([year, value]) => ({ variable, year: Number(year), value }))),
+          ];
+          measures.forEach((m, j) => cases.insertMeasure(id, m.variable, m.year, m.value, j));
           (c.raters ?? []).forEach((email, j) => cases.insertRater(id, userIds.get(email)!, j));
         });
         for (const r of doc.ratings) {

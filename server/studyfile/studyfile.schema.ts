@@ -81,6 +81,8 @@ export const caseSchema = z.strictObject({
   group: z.string().trim().max(100).optional(),
   attributes: z.record(z.string().min(1).max(100), attributeValue).optional(),
   measures: z.record(z.string().min(1).max(100), z.number()).optional(),
+  /** Kader's extension of version 1: measures per year, e.g. { "hve": { "2021": -12.5 } }. */
+  measuresByYear: z.record(z.string().min(1).max(100), z.record(z.string().regex(/^\d{4}$/, 'file.year'), z.number())).optional(),
   selectionReason: optionalText(20_000),
   raters: z.array(z.string().trim().toLowerCase().max(254)).optional(),
 });

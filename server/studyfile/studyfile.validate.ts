@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { isMessageKey, type MessageKey, type Params } from '../lib/i18n.ts';
 import { NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
+import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 
 export interface Problem {
   path: string;
@@ -33,6 +34,11 @@ function zodProblem(issue: z.core.$ZodIssue): Problem {
       return { path, key: 'file.tooBig', params: { max: Number(issue.maximum) } };
     case 'invalid_format':
       return { path, key: issue.format === 'email' ? 'file.email' : 'file.invalid' };
+    case 'invalid_key': {
+      // A record key that breaks its rule: the rule's own message names the problem.
+      const inner = issue.issues[0]?.message;
+      return { path, key: isMessageKey(inner) ? inner : 'file.invalid' };
+    }
     default:
       return { path, key: 'file.invalid' };
   }
@@ -139,6 +145,7 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
   duplicates(doc.cases, (c) => c.key, (i) => `cases[${i}].key`, problems);
   const caseRaters = new Map<string, Set<string>>();
   doc.cases.forEach((c, i) => {
+    if (!KEY_PATTERN.test(c.key) || RESERVED_KEYS.includes(c.key.toLowerCase())) problems.push({ path: `cases[${i}].key`, key: 'file.caseKey', params: { key: c.key } });
     const raters = c.raters ?? [];
     caseRaters.set(c.key, new Set(raters));
     raters.forEach((r, j) => {
@@ -148,7 +155,7 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     if (raters.length > 0 && raters.length !== ratersPerCase) {
       problems.push({ path: `cases[${i}].raters`, key: 'file.raterCount', params: { count: raters.length, expected: ratersPerCase } });
     }
-    for (const variable of Object.keys(c.measures ?? {})) {
+    for (const variable of [...Object.keys(c.measures ?? {}), ...Object.keys(c.measuresByYear ?? {})]) {
       const condition = byCode.get(variable);
       if (condition && condition.kind !== 'measured') {
         problems.push({ path: `cases[${i}].measures.${variable}`, key: 'file.measureOfRated', params: { code: variable } });

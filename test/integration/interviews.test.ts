@@ -42,6 +42,8 @@ describe('logging an interview', () => {
     expect(page.text).toContain('#c-2.a');
     expect(page.text).toContain('<h2>Instroom</h2>');
     expect(page.text).toContain('<strong>streng</strong>');
+    // …and the case page lists it.
+    expect((await researcher.agent.get(`/studies/${studyId}/cases/dordrecht`)).text).toContain(`href="/studies/${studyId}/interviews/dordrecht-1"`);
     // Held, with the interview date as the date of that step.
     expect(page.text).toMatch(/Held on<\/dt><dd>2026-05-12/);
     const entry = services.repos.audit.listForStudy(studyId)[0]!;

@@ -75,7 +75,7 @@ describe('interviews in the study file', () => {
     const ctx = testApp();
     const doc = fixture('framework-participatiewet.json') as any;
     doc.members = [{ email: 'a@example.org', name: 'A', role: 'researcher' }];
-    doc.cases = [{ key: 'dordrecht', name: 'Dordrecht' }];
+    doc.cases = [{ key: 'dordrecht', name: 'Dordrecht', attributes: { gr: true, inwoners: 118_000, regio: 'Drechtsteden' }, measures: { hve: -12.5 }, measuresByYear: { hve: { '2021': -10.25, '2022': -8 } } }];
     doc.interviews = [
       { key: 'i1', case: 'dordrecht', date: '2022-05-10', roles: ['Wethouder'], participants: 1, interviewers: ['a@example.org'], status: 'approved', notes: 'Gesprek *goedgekeurd*.', conditions: ['3.a', '4.a'] },
       { key: 'i2', case: 'dordrecht', roles: [], participants: 3, interviewers: [], status: 'planned', conditions: [] },
@@ -91,6 +91,8 @@ describe('interviews in the study file', () => {
     const { studyId } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
     const row = ctx.services.repos.interviews.findByKey(studyId, 'i1')!;
     expect([row.status, row.held_on, row.date]).toEqual(['approved', '2022-05-10', '2022-05-10']);
+    // Attribute types follow the values; measures per year are kept.
+    expect(ctx.services.repos.cases.attributeTypes(studyId).map((t: { key: string; type: string }) => [t.key, t.type])).toEqual([['gr', 'boolean'], ['inwoners', 'number'], ['regio', 'text']]);
     // The two entries that differ only in their condition are one piece of evidence about two conditions.
     expect(ctx.services.repos.evidence.list(studyId).map((e) => JSON.parse(e.conditions))).toEqual([['3.a', '3.b'], ['3.c']]);
     const exported = ctx.services.studyFile.exporter.run(studyId, 'archive') as Record<string, any>;

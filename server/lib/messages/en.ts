@@ -156,6 +156,8 @@ export const en = {
   'file.unknownSource': 'There is no interview or document with key "{source}".',
   'file.sourceOtherCase': 'The source "{source}" belongs to case "{case}".',
   'file.quoteOrLocator': 'Evidence needs a quote, a locator, or both.',
+  'file.caseKey': 'The case key "{key}" must start with a letter or digit, hold only letters, digits, _ . -, and not be new, measures or attributes.',
+  'file.year': 'A year has four digits.',
   'file.unknownKey': "Unknown key(s): {keys}. Check the spelling against the study file format.",
   'file.required': "This is required.",
   'file.wrongType': "Expected a value of type {expected}.",

@@ -158,6 +158,8 @@ export const nl: Record<keyof typeof en, string> = {
   'file.unknownSource': 'Er is geen interview of document met sleutel "{source}".',
   'file.sourceOtherCase': 'De bron "{source}" hoort bij casus "{case}".',
   'file.quoteOrLocator': 'Een bewijsstuk heeft een citaat, een vindplaats of allebei nodig.',
+  'file.caseKey': 'De sleutel "{key}" van een casus begint met een letter of cijfer, bevat alleen letters, cijfers, _ . -, en is niet new, measures of attributes.',
+  'file.year': 'Een jaar heeft vier cijfers.',
   'file.unknownKey': "Onbekende sleutel(s): {keys}. Controleer de spelling aan de hand van het bestandsformaat.",
   'file.required': "Dit is verplicht.",
   'file.wrongType': "Verwacht een waarde van het type {expected}.",

@@ -30,6 +30,7 @@ function base(): any {
     ],
     cases: [{ key: 'x', name: 'X', measures: { '0': 1.5, hve: 2 }, raters: ['a@example.org', 'b@example.org'] }],
     ratings: [{ case: 'x', condition: '2.a', rater: 'a@example.org', score: 4, submitted: true }],
+    documents: [],
   };
 }
 
@@ -65,6 +66,8 @@ describe('validateStudyFile', () => {
     ['no duplicate relations', (d) => d.framework.relations.push({ from: '2.a', to: '0' }), 'framework.relations[1]', /occurs more than once/],
     ['no duplicate level numbers', (d) => d.framework.levels.push({ number: 2, name: 'Twee' }), 'framework.levels[2].number', /"2" occurs more than once/],
     ['grouping members exist', (d) => d.framework.groupings[0].members.push('4.q'), 'framework.groupings[0].members[2]', /"4.q" does not exist/],
+    ['case keys can be used in addresses', (d) => (d.cases[0].key = 'new'), 'cases[0].key', /not be new, measures or attributes/],
+    ['years of measures have four digits', (d) => (d.cases[0].measuresByYear = { hve: { '21': 1 } }), 'cases[0].measuresByYear.hve.21', /four digits/],
     ['no duplicate case keys', (d) => d.cases.push({ key: 'x', name: 'X2' }), 'cases[1].key', /"x" occurs more than once/],
     ['question conditions exist', (d) => d.questions[0].conditions.push('3.q'), 'questions[0].conditions[1]', /"3.q" does not exist/],
     ['question roles exist', (d) => d.questions[0].roles.push('Burgemeester'), 'questions[0].roles[1]', /Role "Burgemeester" is not in the roles section/],
