@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, startServer, type RunningServer } from '../helpers/browser.ts';
+import { ROOT } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
 
@@ -16,7 +17,7 @@ const ADMIN = { email: 'lead@example.org', password: 'the lead admin passphrase'
 const RESEARCHER = { name: 'Rosa Researcher', email: 'rosa@example.org', password: 'rosa picks a passphrase' };
 const STUDY_TITLE = 'Bijstand budgets, framework walk-through';
 const BIJSTAND_OPTION = /^The bijstand framework/;
-const ATLAS_FILE = '/work/shared/fixtures/atlas-2017-scores.json';
+const ATLAS_FILE = path.resolve(ROOT, '../shared/fixtures/atlas-2017-scores.json');
 const ATLAS_TITLE = 'Van budget naar besteding (2017): scores per gemeente';
 const EDITED = {
   name: 'Selectie aan de poort (bewerkt in de browser)',
