@@ -45,6 +45,15 @@ export function settingsOf(s: StudyRow): StudySettings {
   };
 }
 
+export interface StudyCounts {
+  conditions: number;
+  cases: number;
+  interviews: number;
+  documents: number;
+  evidence: number;
+  members: number;
+}
+
 export interface StudyListRow {
   id: number;
   title: string;
@@ -103,6 +112,14 @@ export function studiesRepo(db: Db) {
   );
   const deleteMember = db.prepare<[number, number]>('DELETE FROM memberships WHERE study_id = ? AND user_id = ?');
   const all = db.prepare<[], { id: number; title: string }>('SELECT id, title FROM studies ORDER BY id');
+  const counts = db.prepare<{ id: number }, StudyCounts>(
+    `SELECT (SELECT count(*) FROM conditions WHERE study_id = @id) AS conditions,
+            (SELECT count(*) FROM cases WHERE study_id = @id) AS cases,
+            (SELECT count(*) FROM interviews WHERE study_id = @id) AS interviews,
+            (SELECT count(*) FROM documents WHERE study_id = @id) AS documents,
+            (SELECT count(*) FROM evidence WHERE study_id = @id) AS evidence,
+            (SELECT count(*) FROM memberships WHERE study_id = @id) AS members`,
+  );
 
   return {
     /** The study and the user's membership role in one statement; undefined when the study does not exist. */
@@ -116,6 +133,8 @@ export function studiesRepo(db: Db) {
     listForMember: (userId: number) => forMember.all(userId),
     listAll: (userId: number) => everything.all(userId),
     listIdsAndTitles: () => all.all(),
+    /** How much the study holds, for its overview page (one statement). */
+    counts: (studyId: number) => counts.get({ id: studyId })!,
     insert: (s: StudyInsert) =>
       Number(
         insert.run({

@@ -53,7 +53,7 @@ export function studiesRoutes(s: Services): RouteDef[] {
     /** @route GET /studies/:id — the overview. */
     route('get', '/studies/:id', studyRole('viewer'), (req, res) => {
       const study = req.study!;
-      res.render('studies/show', { title: study.title, questionHtml: renderMarkdown(study.question) });
+      res.render('studies/show', { title: study.title, questionHtml: renderMarkdown(study.question), counts: s.repos.studies.counts(study.id) });
     }),
 
     /** @route GET /studies/:id/edit */
