@@ -23,6 +23,8 @@
   const form = document.querySelector('form[data-draft-key]');
   if (!form) return;
   const key = form.dataset.draftKey;
+  // The version of the interview the form was opened on; a kept copy remembers it too.
+  const version = form.dataset.draftVersion || '';
 
   const snapshot = () => {
     const fields = {};
@@ -59,7 +61,9 @@
     const banner = document.querySelector('[data-draft-banner]');
     if (banner) {
       const message = banner.querySelector('[data-draft-message]');
-      message.textContent = message.dataset.template.replace('{time}', new Date(kept.at).toLocaleString());
+      // Text written on an older version must not replace a newer save unnoticed.
+      const template = kept.version !== undefined && kept.version !== version ? message.dataset.templateOlder : message.dataset.template;
+      message.textContent = template.replace('{time}', new Date(kept.at).toLocaleString());
       banner.hidden = false;
       banner.querySelector('[data-draft-discard]').addEventListener('click', () => {
         storage.removeItem(key);
@@ -74,7 +78,7 @@
     clearTimeout(timer);
     timer = setTimeout(() => {
       try {
-        storage.setItem(key, JSON.stringify({ at: Date.now(), fields: snapshot() }));
+        storage.setItem(key, JSON.stringify({ at: Date.now(), version, fields: snapshot() }));
       } catch {
         // Storage full or refused: the server copy is all there is.
       }
@@ -83,7 +87,7 @@
   form.addEventListener('input', keep);
   form.addEventListener('change', keep);
   window.addEventListener('pagehide', () => {
-    if (JSON.stringify(snapshot()) !== initial) storage.setItem(key, JSON.stringify({ at: Date.now(), fields: snapshot() }));
+    if (JSON.stringify(snapshot()) !== initial) storage.setItem(key, JSON.stringify({ at: Date.now(), version, fields: snapshot() }));
   });
 })();
 
