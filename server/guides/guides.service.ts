@@ -5,8 +5,9 @@
 // silently overwritten or deleted.
 import { createHash } from 'node:crypto';
 import type { Db } from '../lib/db.ts';
-import { notFound } from '../lib/errors.ts';
-import type { MessageKey, Params } from '../lib/i18n.ts';
+import { FormRefusal, notFound } from '../lib/errors.ts';
+import { groupBy } from '../lib/collections.ts';
+import type { MessageKey } from '../lib/i18n.ts';
 import type { Repos } from '../services.ts';
 import type { BankQuestion } from './guides.repo.ts';
 
@@ -14,12 +15,12 @@ import type { BankQuestion } from './guides.repo.ts';
  * Input refused, with the problem per form field (`_form` for the form as a whole). A form refused
  * as stale learns the current stamp, so that saving it again knowingly replaces the other change.
  */
-export class GuidesRefusal extends Error {
+export class GuidesRefusal extends FormRefusal {
   constructor(
-    readonly fields: Record<string, { key: MessageKey; params?: Params }>,
+    fields: FormRefusal['fields'],
     readonly currentStamp?: string,
   ) {
-    super('guides input refused');
+    super(fields);
   }
 }
 
@@ -49,13 +50,7 @@ export function roleStamp(r: { name: string }): string {
 
 /** Groups rows by section: sections in the order of their first row, rows in their own order. */
 export function groupSections<T extends { section: string }>(rows: readonly T[]): { section: string; items: T[] }[] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = groups.get(row.section);
-    if (list) list.push(row);
-    else groups.set(row.section, [row]);
-  }
-  return [...groups].map(([section, items]) => ({ section, items }));
+  return [...groupBy(rows, (row) => row.section)].map(([section, items]) => ({ section, items }));
 }
 
 type Ordered = { id: number; section: string };
