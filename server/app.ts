@@ -30,6 +30,7 @@ import { interviewsRoutes } from './interviews/interviews.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { evidenceRoutes } from './evidence/evidence.routes.ts';
+import { assignmentRoutes } from './assignment/assignment.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps): KaderApp {
     ...documentsRoutes(services, config),
     ...searchRoutes(services),
     ...evidenceRoutes(services),
+    ...assignmentRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

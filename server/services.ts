@@ -11,7 +11,9 @@ import { documentsRepo } from './documents/documents.repo.ts';
 import { documentsService } from './documents/documents.service.ts';
 import { searchRepo } from './search/search.repo.ts';
 import { evidenceRepo } from './evidence/evidence.repo.ts';
+import { assignmentRepo } from './assignment/assignment.repo.ts';
 import { evidenceService } from './evidence/evidence.service.ts';
+import { assignmentService } from './assignment/assignment.service.ts';
 import { interviewsService } from './interviews/interviews.service.ts';
 import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
@@ -40,6 +42,7 @@ export function createRepos(db: Db) {
     documents: documentsRepo(db),
     search: searchRepo(db),
     evidence: evidenceRepo(db),
+    assignment: assignmentRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
@@ -58,6 +61,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     guides: guidesService({ db, repos, now: clock }),
     interviews: interviewsService({ db, repos, now: clock }),
     evidence: evidenceService({ db, repos, now: clock }),
+    assignment: assignmentService({ db, repos, now: clock }),
     documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),

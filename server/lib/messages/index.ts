@@ -9,6 +9,7 @@ import * as interviews from '../../interviews/interviews.messages.ts';
 import * as documents from '../../documents/documents.messages.ts';
 import * as search from '../../search/search.messages.ts';
 import * as evidence from '../../evidence/evidence.messages.ts';
+import * as assignment from '../../assignment/assignment.messages.ts';
 
-export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en };
-export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl };
+export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en };
+export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl };
