@@ -48,7 +48,7 @@ CREATE TABLE cases (
   selection_reason TEXT    NOT NULL DEFAULT '',
   position         INTEGER NOT NULL,
   created_at       TEXT    NOT NULL,
-  updated_at       TEXT    NOT NULL, version INTEGER NOT NULL DEFAULT 1,
+  updated_at       TEXT    NOT NULL, version INTEGER NOT NULL DEFAULT 1, unblinded_at TEXT, unblinded_by INTEGER REFERENCES users (id),
   UNIQUE (study_id, key)
 ) STRICT;
 
@@ -228,6 +228,12 @@ CREATE TABLE questions (
   position INTEGER NOT NULL
 ) STRICT;
 
+CREATE TABLE rating_evidence (
+  rating_id   INTEGER NOT NULL REFERENCES ratings (id) ON DELETE CASCADE,
+  evidence_id INTEGER NOT NULL REFERENCES evidence (id) ON DELETE CASCADE,
+  PRIMARY KEY (rating_id, evidence_id)
+) STRICT;
+
 CREATE TABLE ratings (
   id           INTEGER PRIMARY KEY,
   case_id      INTEGER NOT NULL REFERENCES cases (id),
@@ -237,7 +243,7 @@ CREATE TABLE ratings (
   rationale    TEXT    NOT NULL DEFAULT '',
   submitted_at TEXT,                                       -- NULL: a draft, private to its rater
   created_at   TEXT    NOT NULL,
-  updated_at   TEXT    NOT NULL,
+  updated_at   TEXT    NOT NULL, cannot_judge_reason TEXT CHECK (cannot_judge_reason IS NULL OR score IS NULL),
   UNIQUE (case_id, condition_id, rater_id)
 ) STRICT;
 
@@ -359,6 +365,8 @@ CREATE INDEX password_tokens_user ON password_tokens (user_id);
 CREATE INDEX question_conditions_condition ON question_conditions (condition_id);
 
 CREATE INDEX questions_study ON questions (study_id, position);
+
+CREATE INDEX rating_evidence_evidence ON rating_evidence (evidence_id);
 
 CREATE INDEX ratings_condition ON ratings (condition_id);
 

@@ -31,6 +31,7 @@ import { documentsRoutes } from './documents/documents.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { evidenceRoutes } from './evidence/evidence.routes.ts';
 import { assignmentRoutes } from './assignment/assignment.routes.ts';
+import { ratingsRoutes } from './ratings/ratings.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): KaderApp {
     ...searchRoutes(services),
     ...evidenceRoutes(services),
     ...assignmentRoutes(services),
+    ...ratingsRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

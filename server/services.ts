@@ -14,6 +14,7 @@ import { evidenceRepo } from './evidence/evidence.repo.ts';
 import { assignmentRepo } from './assignment/assignment.repo.ts';
 import { evidenceService } from './evidence/evidence.service.ts';
 import { assignmentService } from './assignment/assignment.service.ts';
+import { ratingsService } from './ratings/ratings.service.ts';
 import { interviewsService } from './interviews/interviews.service.ts';
 import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
@@ -62,6 +63,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     interviews: interviewsService({ db, repos, now: clock }),
     evidence: evidenceService({ db, repos, now: clock }),
     assignment: assignmentService({ db, repos, now: clock }),
+    ratings: ratingsService({ db, repos, now: clock }),
     documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),

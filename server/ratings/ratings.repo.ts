@@ -1,6 +1,7 @@
-// SQL for ratings. Blinding lives here, next to the SQL: `visibleForExport` returns a rating only
-// when its case is no longer blind (every assigned rater has submitted every rating of the case),
-// and never a draft, unless the caller asks for the complete archive.
+// SQL for ratings. Blinding lives here, next to the SQL, in ONE place: `NOT_BLIND` is the condition
+// under which a case's ratings may be read by anyone but their own rater (every assigned rater has
+// submitted, or a lead unblinded the case). Every query that returns another rater's score,
+// rationale or evidence choice includes it; the rater's own rows are read by `ownOfCase` only.
 import type { Db } from '../lib/db.ts';
 
 export interface ExportRatingRow {
@@ -12,24 +13,102 @@ export interface ExportRatingRow {
   submitted_at: string | null;
 }
 
+/** One rating with the ids of the evidence its rater linked (JSON array). */
+export interface RatingRow {
+  id: number;
+  condition_id: number;
+  code: string;
+  rater_id: number;
+  score: number | null;
+  cannot_judge_reason: string | null;
+  rationale: string;
+  submitted_at: string | null;
+  evidence: string; // JSON [evidence id]
+}
+
+/** Submission progress of one assigned rater of a case: counts only, never scores. */
+export interface ProgressRow {
+  user_id: number;
+  name: string;
+  email: string;
+  drafts: number;
+  submitted: number;
+  submitted_at: string | null;
+}
+
+export interface BlindState {
+  blind: 0 | 1;
+  unblinded_at: string | null;
+  unblinded_by: string | null;
+}
+
+/**
+ * THE blinding rule, as an SQL condition on a case row aliased `c`: the case is not blind when a lead
+ * unblinded it, or when it has raters and every one of them has ratings and no draft among them
+ * (submitting locks all of a rater's ratings of the case at once; a reopen makes them all drafts).
+ */
+const NOT_BLIND = `(c.unblinded_at IS NOT NULL OR (
+    EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id AND (
+          NOT EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id)
+          OR EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id AND x.submitted_at IS NULL)))))`;
+
+const RATING_COLUMNS = `r.id, r.condition_id, k.code, r.rater_id, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at,
+       (SELECT json_group_array(evidence_id) FROM (SELECT re.evidence_id FROM rating_evidence re WHERE re.rating_id = r.id ORDER BY re.evidence_id)) AS evidence`;
+
 export function ratingsRepo(db: Db) {
   const select = `SELECT c.key AS case_key, k.code, u.email, r.score, r.rationale, r.submitted_at
      FROM ratings r JOIN cases c ON c.id = r.case_id JOIN conditions k ON k.id = r.condition_id JOIN users u ON u.id = r.rater_id
      WHERE c.study_id = ?`;
   const order = 'ORDER BY c.position, k.position, u.email';
   const all = db.prepare<[number], ExportRatingRow>(`${select} ${order}`);
-  // A case is unblinded when it has raters and none of them has a draft or a missing submission.
-  const unblinded = db.prepare<[number], ExportRatingRow>(
-    `${select} AND r.submitted_at IS NOT NULL
-       AND EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id)
-       AND NOT EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id AND (
-             NOT EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id)
-             OR EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id AND x.submitted_at IS NULL)))
-     ${order}`,
-  );
+  // Drafts never leave their rater, even from a case that is not blind.
+  const unblinded = db.prepare<[number], ExportRatingRow>(`${select} AND r.submitted_at IS NOT NULL AND ${NOT_BLIND} ${order}`);
   const insert = db.prepare(
     `INSERT INTO ratings (case_id, condition_id, rater_id, score, rationale, submitted_at, created_at, updated_at)
      VALUES (@caseId, @conditionId, @raterId, @score, @rationale, @submittedAt, @now, @now)`,
+  );
+  const blindState = db.prepare<[number], BlindState>(
+    `SELECT NOT ${NOT_BLIND} AS blind, c.unblinded_at, u.name AS unblinded_by
+     FROM cases c LEFT JOIN users u ON u.id = c.unblinded_by WHERE c.id = ?`,
+  );
+  // A rater's own rows: the only query without the blinding condition, bound to one rater.
+  const own = db.prepare<{ caseId: number; raterId: number }, RatingRow>(
+    `SELECT ${RATING_COLUMNS} FROM ratings r JOIN conditions k ON k.id = r.condition_id
+     WHERE r.case_id = @caseId AND r.rater_id = @raterId ORDER BY k.position`,
+  );
+  const visible = db.prepare<[number], RatingRow>(
+    `SELECT ${RATING_COLUMNS} FROM ratings r JOIN conditions k ON k.id = r.condition_id JOIN cases c ON c.id = r.case_id
+     WHERE r.case_id = ? AND r.submitted_at IS NOT NULL AND ${NOT_BLIND} ORDER BY k.position, r.rater_id`,
+  );
+  const progress = db.prepare<[number], ProgressRow>(
+    `SELECT cr.user_id, u.name, u.email, count(r.id) - count(r.submitted_at) AS drafts, count(r.submitted_at) AS submitted,
+            max(r.submitted_at) AS submitted_at
+     FROM case_raters cr JOIN users u ON u.id = cr.user_id LEFT JOIN ratings r ON r.case_id = cr.case_id AND r.rater_id = cr.user_id
+     WHERE cr.case_id = ? GROUP BY cr.user_id ORDER BY cr.position`,
+  );
+  // Writes touch only the (case, condition, rater) row of the rater who saves, and never a submitted one.
+  const upsert = db.prepare<{ caseId: number; conditionId: number; raterId: number; score: number | null; reason: string | null; rationale: string; now: string }, { id: number }>(
+    `INSERT INTO ratings (case_id, condition_id, rater_id, score, cannot_judge_reason, rationale, submitted_at, created_at, updated_at)
+     VALUES (@caseId, @conditionId, @raterId, @score, @reason, @rationale, NULL, @now, @now)
+     ON CONFLICT (case_id, condition_id, rater_id) DO UPDATE
+       SET score = excluded.score, cannot_judge_reason = excluded.cannot_judge_reason, rationale = excluded.rationale, updated_at = excluded.updated_at
+       WHERE ratings.submitted_at IS NULL
+     RETURNING id`,
+  );
+  const removeDraft = db.prepare<[number, number, number]>(
+    'DELETE FROM ratings WHERE case_id = ? AND condition_id = ? AND rater_id = ? AND submitted_at IS NULL',
+  );
+  const clearEvidence = db.prepare<[number]>('DELETE FROM rating_evidence WHERE rating_id = ?');
+  const linkEvidence = db.prepare<[number, number]>('INSERT INTO rating_evidence (rating_id, evidence_id) VALUES (?, ?)');
+  const submit = db.prepare<{ caseId: number; raterId: number; now: string }>(
+    'UPDATE ratings SET submitted_at = @now, updated_at = @now WHERE case_id = @caseId AND rater_id = @raterId AND submitted_at IS NULL',
+  );
+  const reopen = db.prepare<{ caseId: number; raterId: number; now: string }>(
+    'UPDATE ratings SET submitted_at = NULL, updated_at = @now WHERE case_id = @caseId AND rater_id = @raterId AND submitted_at IS NOT NULL',
+  );
+  const unblind = db.prepare<{ caseId: number; actorId: number; now: string }>(
+    'UPDATE cases SET unblinded_at = @now, unblinded_by = @actorId WHERE id = @caseId AND unblinded_at IS NULL',
   );
 
   return {
@@ -37,6 +116,29 @@ export function ratingsRepo(db: Db) {
     forExport: (studyId: number, scope: 'archive' | 'unblinded') => (scope === 'archive' ? all : unblinded).all(studyId),
     insert: (r: { caseId: number; conditionId: number; raterId: number; score: number | null; rationale: string; submittedAt: string | null; now: string }) =>
       insert.run(r),
+    /** Whether the case is blind, and who unblinded it explicitly (if anyone). */
+    blindState: (caseId: number) => blindState.get(caseId)!,
+    isBlind: (caseId: number) => blindState.get(caseId)!.blind === 1,
+    /** The rater's own ratings of the case, drafts included. */
+    ownOfCase: (caseId: number, raterId: number) => own.all({ caseId, raterId }),
+    /** Every rater's submitted ratings of the case, or none while the case is blind. */
+    visibleOfCase: (caseId: number) => visible.all(caseId),
+    /** Per assigned rater: counts of drafts and submitted ratings. */
+    progressOfCase: (caseId: number) => progress.all(caseId),
+    /** Saves a draft; undefined when the rating is submitted (and so locked). */
+    saveDraft: (r: { caseId: number; conditionId: number; raterId: number; score: number | null; reason: string | null; rationale: string; now: string }) =>
+      upsert.get(r)?.id,
+    removeDraft: (caseId: number, conditionId: number, raterId: number) => removeDraft.run(caseId, conditionId, raterId).changes,
+    setEvidence(ratingId: number, evidenceIds: readonly number[]): void {
+      clearEvidence.run(ratingId);
+      for (const id of evidenceIds) linkEvidence.run(ratingId, id);
+    },
+    /** Submits all of a rater's drafts of the case; returns how many. */
+    submit: (caseId: number, raterId: number, now: string) => submit.run({ caseId, raterId, now }).changes,
+    /** Turns a rater's submitted ratings of the case back into drafts; returns how many. */
+    reopen: (caseId: number, raterId: number, now: string) => reopen.run({ caseId, raterId, now }).changes,
+    /** Records an explicit unblinding; false when the case was unblinded already. */
+    unblind: (caseId: number, actorId: number, now: string) => unblind.run({ caseId, actorId, now }).changes === 1,
   };
 }
 export type RatingsRepo = ReturnType<typeof ratingsRepo>;

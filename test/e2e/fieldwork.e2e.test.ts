@@ -125,9 +125,9 @@ describe.skipIf(availability.skip)('fieldwork golden path in a browser', () => {
     studyPath = new URL(page.url()).pathname;
     await page.getByRole('heading', { level: 1, name: STUDY_TITLE }).waitFor();
 
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Cases' }).click();
+    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Cases', exact: true }).click();
     await page.waitForURL(url(`${studyPath}/cases`));
-    await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Cases', exact: true }).waitFor();
     await a11y.scan(page);
 
     await page.getByRole('link', { name: 'New case' }).click();

@@ -1,0 +1,193 @@
+// Rating: a rater's own form (drafts, submit with a completeness check, locked afterwards), a lead's
+// reopen of one rater's submission and explicit unblinding, and the lead's view of a case's ratings.
+// Who may see whose scores is decided by the queries in ratings.repo.ts (the blinding rule); this
+// service checks that the rater is assigned and writes every change in one transaction, with an
+// audit entry for submit, reopen and unblind (counts only: the audit log is read by leads, who must
+// not learn scores through it while the case is blind).
+import type { Db } from '../lib/db.ts';
+import { FormRefusal, forbidden, HttpError, notFound } from '../lib/errors.ts';
+import type { FieldErrors } from '../http/forms.ts';
+import type { Repos } from '../services.ts';
+import { settingsOf } from '../studies/studies.repo.ts';
+import { ratableCodes } from '../studyfile/studyfile.validate.ts';
+import type { RatingRow } from './ratings.repo.ts';
+import type { ConditionRatingInput } from './ratings.schemas.ts';
+
+/** Whether a rating is complete enough to submit: a score, or cannot judge with a reason. */
+export function isComplete(r: Pick<RatingRow, 'score' | 'cannot_judge_reason'> | undefined): boolean {
+  return !!r && (r.score !== null || (r.cannot_judge_reason ?? '').trim() !== '');
+}
+
+/** The ratable conditions of a framework that have no complete rating, in framework order. */
+export function missingCodes(ratable: readonly string[], own: readonly Pick<RatingRow, 'code' | 'score' | 'cannot_judge_reason'>[]): string[] {
+  const byCode = new Map(own.map((r) => [r.code, r]));
+  return ratable.filter((code) => !isComplete(byCode.get(code)));
+}
+
+export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) {
+  const { db, repos } = deps;
+  const own = repos.ratings;
+
+  function caseOf(studyId: number, caseKey: string) {
+    const study = repos.studies.findById(studyId);
+    const row = study ? repos.cases.findByKey(studyId, caseKey) : undefined;
+    if (!study || !row) throw notFound();
+    return { study, row };
+  }
+
+  /** The case for one of its assigned raters; everyone else (leads included) is refused. */
+  function assignedCase(studyId: number, caseKey: string, userId: number) {
+    const found = caseOf(studyId, caseKey);
+    const raters = repos.cases.ratersOf(found.row.id);
+    if (!raters.some((r) => r.user_id === userId)) throw forbidden();
+    return { ...found, raters };
+  }
+
+  function framework(study: { id: number; framework_title: string; framework_revision: number }) {
+    const loaded = repos.framework.load(study.id, study.framework_title, study.framework_revision);
+    const ratable = ratableCodes(loaded.doc);
+    return { loaded, ratable: loaded.doc.conditions.filter((c) => ratable.has(c.code)).map((c) => c.code) };
+  }
+
+  const lockedError = () => new HttpError(409, 'ratings.locked');
+
+  return {
+    /** Everything the rating form shows: the rater's own ratings only, with the case's evidence. */
+    form(studyId: number, caseKey: string, userId: number) {
+      const { study, row } = assignedCase(studyId, caseKey, userId);
+      const { loaded, ratable } = framework(study);
+      const ratings = own.ownOfCase(row.id, userId);
+      return {
+        study: { id: study.id, scale: settingsOf(study).scale },
+        case: row,
+        doc: loaded.doc,
+        ratable,
+        ratings,
+        evidence: repos.evidence.list(studyId, { caseKey: row.key }),
+        submitted: ratings.length > 0 && ratings.every((r) => r.submitted_at !== null),
+        submittedAt: ratings.reduce<string | null>((at, r) => (r.submitted_at && (!at || r.submitted_at > at) ? r.submitted_at : at), null),
+      };
+    },
+
+    /**
+     * Saves drafts of the given conditions (the whole form, or one condition from the autosave).
+     * A condition left wholly empty has no rating row. Refused when the rater has submitted.
+     */
+    save(studyId: number, caseKey: string, userId: number, input: ConditionRatingInput[]): { savedAt: string } {
+      return db.transaction(() => {
+        const { study, row } = assignedCase(studyId, caseKey, userId);
+        const { loaded, ratable } = framework(study);
+        const ratings = own.ownOfCase(row.id, userId);
+        if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
+        const { scale } = settingsOf(study);
+        const ratableSet = new Set(ratable);
+        const evidenceOfCase = new Set(repos.evidence.list(studyId, { caseKey: row.key }).map((e) => e.id));
+        const errors: FieldErrors = {};
+        for (const c of input) {
+          if (!ratableSet.has(c.code)) errors[`score:${c.code}`] = { key: 'ratings.notRatable', params: { code: c.code } };
+          else if (typeof c.score === 'number' && (c.score < scale.min || c.score > scale.max)) {
+            errors[`score:${c.code}`] = { key: 'ratings.scoreRange', params: { min: scale.min, max: scale.max } };
+          }
+          if (c.evidence.some((id) => !evidenceOfCase.has(id))) errors[`evidence:${c.code}`] = { key: 'ratings.unknownEvidence' };
+        }
+        if (Object.keys(errors).length) throw new FormRefusal(errors);
+        const now = deps.now().toISOString();
+        const existing = new Set(ratings.map((r) => r.code));
+        for (const c of input) {
+          const conditionId = loaded.conditionIds.get(c.code)!;
+          const cannotJudge = c.score === 'cannot-judge';
+          const empty = c.score === null && c.rationale.trim() === '' && c.reason.trim() === '' && c.evidence.length === 0;
+          if (empty) {
+            if (existing.has(c.code)) own.removeDraft(row.id, conditionId, userId);
+            continue;
+          }
+          const id = own.saveDraft({
+            caseId: row.id, conditionId, raterId: userId,
+            score: typeof c.score === 'number' ? c.score : null,
+            reason: cannotJudge ? c.reason : null,
+            rationale: c.rationale,
+            now,
+          });
+          if (id === undefined) throw lockedError();
+          own.setEvidence(id, [...new Set(c.evidence)]);
+        }
+        return { savedAt: now };
+      })();
+    },
+
+    /** Submits the rater's ratings of the case when every ratable condition is complete; locks them. */
+    submit(studyId: number, caseKey: string, userId: number): void {
+      db.transaction(() => {
+        const { study, row } = assignedCase(studyId, caseKey, userId);
+        const { ratable } = framework(study);
+        const ratings = own.ownOfCase(row.id, userId);
+        if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
+        const missing = missingCodes(ratable, ratings);
+        if (missing.length || ratable.length === 0) {
+          throw new FormRefusal({
+            _form: { key: 'ratings.incomplete', params: { count: missing.length, codes: missing.join(', ') } },
+            ...Object.fromEntries(missing.map((code) => [`score:${code}`, { key: 'ratings.missing' as const }])),
+          });
+        }
+        const at = deps.now().toISOString();
+        own.submit(row.id, userId, at);
+        repos.audit.record({
+          at, actorId: userId, studyId, entity: 'case', entityId: row.id, action: 'submit-ratings',
+          after: { case: row.key, ratings: ratings.length, cannotJudge: ratings.filter((r) => r.score === null).length },
+        });
+      })();
+    },
+
+    /** A lead turns one rater's submitted ratings of a case back into drafts (logged). */
+    reopen(studyId: number, caseKey: string, raterId: number, actorId: number): { rater: string } {
+      return db.transaction(() => {
+        const { row } = caseOf(studyId, caseKey);
+        const rater = repos.cases.ratersOf(row.id).find((r) => r.user_id === raterId);
+        if (!rater) throw notFound();
+        const at = deps.now().toISOString();
+        const count = own.reopen(row.id, raterId, at);
+        if (count === 0) throw new HttpError(409, 'ratings.notSubmitted', { name: rater.name });
+        repos.audit.record({
+          at, actorId, studyId, entity: 'case', entityId: row.id, action: 'reopen-ratings',
+          before: { case: row.key, rater: rater.email, submitted: count }, after: { case: row.key, rater: rater.email, submitted: 0 },
+        });
+        return { rater: rater.name };
+      })();
+    },
+
+    /** A lead unblinds a case before every rater has submitted (logged); false when it was not blind. */
+    unblind(studyId: number, caseKey: string, actorId: number): boolean {
+      return db.transaction(() => {
+        const { row } = caseOf(studyId, caseKey);
+        if (!own.isBlind(row.id)) return false;
+        const at = deps.now().toISOString();
+        own.unblind(row.id, actorId, at);
+        const progress = own.progressOfCase(row.id);
+        repos.audit.record({
+          at, actorId, studyId, entity: 'case', entityId: row.id, action: 'unblind',
+          before: { case: row.key, blind: true },
+          after: { case: row.key, blind: false, submitted: progress.filter((p) => p.submitted > 0 && p.drafts === 0).map((p) => p.email) },
+        });
+        return true;
+      })();
+    },
+
+    /** The lead's page: progress per rater always; the ratings only when the case is not blind. */
+    overview(studyId: number, caseKey: string) {
+      const { study, row } = caseOf(studyId, caseKey);
+      const { loaded, ratable } = framework(study);
+      const state = own.blindState(row.id);
+      return {
+        case: row,
+        doc: loaded.doc,
+        ratable,
+        progress: own.progressOfCase(row.id),
+        blind: state.blind === 1,
+        unblindedAt: state.unblinded_at,
+        unblindedBy: state.unblinded_by,
+        ratings: own.visibleOfCase(row.id),
+      };
+    },
+  };
+}
+export type RatingsService = ReturnType<typeof ratingsService>;
