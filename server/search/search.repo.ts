@@ -1,6 +1,7 @@
 // Full-text search in one study's interview notes, document text and evidence quotes (FTS5).
 // Snippets mark hits with control characters, never HTML: the view escapes the text first.
 import type { Db } from '../lib/db.ts';
+import { ftsQuery } from './search.query.ts';
 
 export const HIT_START = '\u0002';
 export const HIT_END = '\u0003';
@@ -34,8 +35,10 @@ export function searchRepo(db: Db) {
   );
 
   return {
-    /** Up to `limit` hits, best first; a query FTS5 cannot read raises BadQueryError. */
-    search(studyId: number, query: string, limit = 50): SearchRow[] {
+    /** Up to `limit` hits, best first, for what a user typed; nothing searchable raises BadQueryError. */
+    search(studyId: number, typed: string, limit = 50): SearchRow[] {
+      const query = ftsQuery(typed);
+      if (query === null) throw new BadQueryError('nothing to search for');
       try {
         return search.all(query, studyId, limit);
       } catch (err) {
