@@ -1,13 +1,49 @@
 // Text of a document for search: PDF (pdf.js), DOCX (mammoth), plain text. Large files are skipped
-// rather than read into memory.
+// rather than read into memory, and the work runs in a child process with a memory cap and a time
+// limit, one document at a time, so a crafted file cannot stall or exhaust the server.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import mammoth from 'mammoth';
 import type { Recognised } from './documents.sniff.ts';
 
 export const EXTRACT_MAX_BYTES = 30 * 1024 * 1024;
 const TEXT_MAX_CHARS = 2_000_000;
+const PDF_MAX_PAGES = 2_000;
 
-export async function extractText(file: string, kind: Recognised['extract']): Promise<{ status: 'done' | 'skipped' | 'failed' | 'none'; text: string }> {
+export type Extraction = { status: 'done' | 'skipped' | 'failed' | 'none'; text: string };
+
+const CHILD = fileURLToPath(new URL('./extract-child.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+
+/** extractText in a child process: at most `memoryMb` of heap and `timeoutMs` of time, else "failed". */
+export function extractIsolated(file: string, kind: Recognised['extract'], limits = { memoryMb: 256, timeoutMs: 60_000 }): Promise<Extraction> {
+  if (!kind) return Promise.resolve({ status: 'none', text: '' });
+  const failed: Extraction = { status: 'failed', text: '' };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`--max-old-space-size=${limits.memoryMb}`, '--import', TSX, CHILD, file, kind], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.length > TEXT_MAX_CHARS * 4) child.kill('SIGKILL');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), limits.timeoutMs);
+    child.on('error', () => resolve(failed));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        resolve(code === 0 ? (JSON.parse(out) as Extraction) : failed);
+      } catch {
+        resolve(failed);
+      }
+    });
+  });
+}
+
+export async function extractText(file: string, kind: Recognised['extract']): Promise<Extraction> {
   if (!kind) return { status: 'none', text: '' };
   if (fs.statSync(file).size > EXTRACT_MAX_BYTES) return { status: 'skipped', text: '' };
   try {
@@ -18,7 +54,7 @@ export async function extractText(file: string, kind: Recognised['extract']): Pr
       const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
       const doc = await pdfjs.getDocument({ data: new Uint8Array(fs.readFileSync(file)), isEvalSupported: false, verbosity: 0 }).promise;
       const pages: string[] = [];
-      for (let n = 1; n <= doc.numPages && pages.join('\n').length < TEXT_MAX_CHARS; n++) {
+      for (let n = 1; n <= Math.min(doc.numPages, PDF_MAX_PAGES) && pages.join('\n').length < TEXT_MAX_CHARS; n++) {
         const content = await (await doc.getPage(n)).getTextContent();
         pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
       }

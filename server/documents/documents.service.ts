@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, RuleError } from '../lib/errors.ts';
 import type { Repos } from '../services.ts';
-import { extractText } from './documents.extract.ts';
+import { extractIsolated } from './documents.extract.ts';
 import { recognise } from './documents.sniff.ts';
 import type { StoredUpload } from './documents.storage.ts';
 
@@ -21,10 +21,19 @@ export function cleanFilename(name: string): string {
 export function documentsService(deps: { db: Db; repos: Repos; now: () => Date; uploadsDir: string }) {
   const { db, repos } = deps;
   const running = new Set<Promise<void>>();
+  /** Extractions run one after another: each may use a whole core for a while. */
+  let queue: Promise<void> = Promise.resolve();
 
-  async function extract(id: number, file: string, kind: ReturnType<typeof recognise> & object): Promise<void> {
-    const result = await extractText(file, kind.extract);
-    repos.documents.setText(id, result.text, result.status);
+  function extract(id: number, file: string, kind: ReturnType<typeof recognise> & object): Promise<void> {
+    queue = queue.then(async () => {
+      try {
+        const result = await extractIsolated(file, kind.extract);
+        repos.documents.setText(id, result.text, result.status);
+      } catch {
+        // The document may be gone, or the database closed: nothing to record.
+      }
+    });
+    return queue;
   }
 
   return {
