@@ -27,8 +27,17 @@
   };
 
   const pending = new Map();
-  const save = async (section) => {
+  /** Saves in flight, so that submitting can wait for them. */
+  const inflight = new Set();
+  const save = (section) => {
     pending.delete(section);
+    const saving = post(section);
+    inflight.add(saving);
+    saving.finally(() => inflight.delete(saving));
+    return saving;
+  };
+  /** Posts one condition; resolves to whether it was saved. */
+  const post = async (section) => {
     show(status?.dataset.saving || '…');
     try {
       const res = await fetch(form.action, {
@@ -42,13 +51,15 @@
         const message = data.errors ? Object.values(data.errors).join(' ') : data.error || String(res.status);
         show((status?.dataset.failed || '{message}').replace('{message}', message), true);
         section.classList.add('has-error');
-        return;
+        return false;
       }
       section.classList.remove('has-error');
       const time = new Date(data.savedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
       show((status?.dataset.saved || '{time}').replace('{time}', time));
+      return true;
     } catch (err) {
       show((status?.dataset.failed || '{message}').replace('{message}', err.message), true);
+      return false;
     }
   };
   const schedule = (section, delay) => {
@@ -89,6 +100,27 @@
     radio.focus();
     radio.dispatchEvent(new Event('change', { bubbles: true }));
     if (value === 'n') current.querySelector('[data-reason]')?.focus();
+  });
+
+  // Submitting posts a separate form: first save what is still waiting (a score or text changed less
+  // than a second ago) and wait for saves in flight, or the submit is checked against older drafts
+  // and what the rater just entered is lost. A failed save stops the submit; its status says why.
+  const submitForm = document.querySelector('form.submit-ratings');
+  let submitting = false;
+  submitForm?.addEventListener('submit', (e) => {
+    if (!pending.size && !inflight.size) return;
+    e.preventDefault();
+    if (submitting) return;
+    submitting = true;
+    const waiting = [...pending.keys()].map((section) => {
+      clearTimeout(pending.get(section));
+      return save(section);
+    });
+    Promise.all([...waiting, ...inflight])
+      .then((results) => {
+        if (results.every((ok) => ok !== false)) submitForm.submit();
+      })
+      .finally(() => (submitting = false));
   });
 
   // Save what is still waiting when the rater leaves the page.
