@@ -14,6 +14,7 @@ export const KEY_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
 export const RESERVED_KEYS: readonly string[] = ['new', 'measures', 'attributes'];
 export const VARIABLE_MAX = 100;
 export const MAX_MEASURE_ROWS = 500;
+export const MAX_REPORTED_PROBLEMS = 100;
 
 const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
 
@@ -228,6 +229,11 @@ export function checkMeasureRecords(records: CsvRecord[], cases: CaseLookup): { 
       continue;
     }
     const cell = (c: Column) => (index.has(c) ? fields[index.get(c)!]!.trim() : '');
+    // Enough to fix a file; a file of thousands of bad lines must not yield a page of thousands.
+    if (problems.length >= MAX_REPORTED_PROBLEMS) {
+      problems.push({ line: null, key: 'cases.csv.tooManyProblems', params: { max: MAX_REPORTED_PROBLEMS } });
+      break;
+    }
     const before = problems.length;
 
     const caseText = cell('case');

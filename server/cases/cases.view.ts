@@ -4,7 +4,7 @@ import { groupBy } from '../lib/collections.ts';
 import type { Language, Translate } from '../lib/i18n.ts';
 import { renderMarkdown, type SafeHtml } from '../lib/markdown.ts';
 import type { AttributeType, AttributeTypeRow, AttributeValue, CaseFullRow, CaseListRow, MeasureRow, RaterRow } from './cases.repo.ts';
-import { attributeField, measureField } from './cases.schemas.ts';
+import { attributeField, MAX_MEASURE_ROWS, measureField } from './cases.schemas.ts';
 import { parseAttributes, type CaseSnapshot } from './cases.service.ts';
 
 export const caseHref = (studyId: number, key: string) => `/studies/${studyId}/cases/${encodeURIComponent(key)}`;
@@ -116,7 +116,7 @@ export function measureRowCount(values: Record<string, string>): number {
     const m = /^measure_(?:variable|year|value)_(\d{1,4})$/.exec(name);
     if (m) highest = Math.max(highest, Number(m[1]));
   }
-  return highest + 2;
+  return Math.min(highest + 2, MAX_MEASURE_ROWS + 1);
 }
 
 /**

@@ -14,7 +14,8 @@ import type { StoredUpload } from './documents.storage.ts';
 /** The name a file was uploaded with, without folders, control characters or excess length. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
+  // Control characters, and direction overrides that make "invoice‮txt.bat" look like a .txt file.
+  const cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
   return cleaned || 'document';
 }
 

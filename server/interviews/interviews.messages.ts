@@ -44,6 +44,8 @@ export const en = {
   'interviews.discardDraft': 'Discard it',
   'interviews.lastSaved': 'Version {version}, saved {at}',
   'interviews.count': '{count} interview(s)',
+  'interviews.citedMove': '{count} evidence item(s) quote this interview for this case; it cannot move to another case.',
+  'interviews.citedDelete': 'This interview is quoted in {count} evidence item(s); remove those first.',
 } as const;
 
 export const nl: Record<keyof typeof en, string> = {
@@ -91,4 +93,6 @@ export const nl: Record<keyof typeof en, string> = {
   'interviews.discardDraft': 'Weggooien',
   'interviews.lastSaved': 'Versie {version}, opgeslagen {at}',
   'interviews.count': '{count} interview(s)',
+  'interviews.citedMove': '{count} bewijsstuk(ken) citeren dit interview voor deze casus; het kan niet naar een andere casus.',
+  'interviews.citedDelete': 'Dit interview wordt in {count} bewijsstuk(ken) geciteerd; verwijder die eerst.',
 };

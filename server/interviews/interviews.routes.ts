@@ -37,7 +37,7 @@ export function interviewsRoutes(s: Services): RouteDef[] {
       title: key ? req.t('interviews.edit') : req.t('interviews.new'),
       action: key ? `${base(req)}/${encodeURIComponent(key)}` : base(req),
       interviewKey: key,
-      draftKey: `kader:interview:${study.id}:${key ?? `new:${String(values.case ?? '')}`}`,
+      draftKey: `kader:interview:${req.user!.id}:${study.id}:${key ?? `new:${String(values.case ?? '')}`}`,
       cases: s.repos.cases.list(study.id).map((c) => ({ value: c.key, label: c.name })),
       roles: s.repos.guides.roles(study.id),
       members: s.repos.studies.members(study.id),
@@ -97,8 +97,8 @@ export function interviewsRoutes(s: Services): RouteDef[] {
         notesHtml: notesHtml(row),
         evidence: s.repos.evidence.list(req.study!.id, { source: `interview:${row.key}` }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
         // After a save, the browser's copy of the form is no longer needed.
-        savedDraftKey: req.query.saved ? `kader:interview:${req.study!.id}:${row.key}` : null,
-        savedNewDraftKey: req.query.saved ? `kader:interview:${req.study!.id}:new:${row.case_key}` : null,
+        savedDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:${row.key}` : null,
+        savedNewDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:new:${row.case_key}` : null,
         canEdit: req.studyRole !== 'viewer',
         canDelete: req.studyRole === 'lead',
       });
@@ -116,7 +116,13 @@ export function interviewsRoutes(s: Services): RouteDef[] {
     /** @route POST /studies/:id/interviews/:interview/delete */
     route('post', '/studies/:id/interviews/:interview/delete', studyRole('lead'), (req, res) => {
       const row = find(req);
-      s.interviews.remove(req.study!.id, row.key, req.user!.id);
+      try {
+        s.interviews.remove(req.study!.id, row.key, req.user!.id);
+      } catch (err) {
+        if (!(err instanceof FormRefusal)) throw err;
+        setFlash(req, { kind: 'error', key: err.fields._form!.key, params: err.fields._form!.params });
+        return res.redirect(303, `${base(req)}/${encodeURIComponent(row.key)}`);
+      }
       setFlash(req, { kind: 'success', key: 'interviews.deleted' });
       res.redirect(303, base(req));
     }),

@@ -84,6 +84,8 @@ export function interviewsService(deps: { db: Db; repos: Repos; now: () => Date 
         const before = interviews.findByKey(studyId, key);
         if (!before) throw new RuleError('error.notFound');
         if (before.version !== version) throw new FormRefusal({ _form: { key: 'interviews.stale' } });
+        const cited = repos.evidence.list(studyId, { source: `interview:${key}` }).length;
+        if (cited > 0 && form.case !== before.case_key) throw new FormRefusal({ case: { key: 'interviews.citedMove', params: { count: cited } } });
         const at = deps.now().toISOString();
         const r = resolve(studyId, form, at.slice(0, 10));
         if (!interviews.update(before.id, version, r.write, at)) throw new FormRefusal({ _form: { key: 'interviews.stale' } });
@@ -96,6 +98,8 @@ export function interviewsService(deps: { db: Db; repos: Repos; now: () => Date 
       db.transaction(() => {
         const before = interviews.findByKey(studyId, key);
         if (!before) throw new RuleError('error.notFound');
+        const cited = repos.evidence.list(studyId, { source: `interview:${key}` }).length;
+        if (cited > 0) throw new FormRefusal({ _form: { key: 'interviews.citedDelete', params: { count: cited } } });
         interviews.remove(before.id);
         audit.record({ at: deps.now().toISOString(), actorId, studyId, entity: 'interview', entityId: before.id, action: 'delete', before: { ...auditView(before), notes: before.notes } });
       })();

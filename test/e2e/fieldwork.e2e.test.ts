@@ -58,7 +58,8 @@ describe.skipIf(availability.skip)('fieldwork golden path in a browser', () => {
   const url = (p: string) => `${server.baseUrl}${p}`;
   const editPath = () => `${interviewPath}/edit`;
   /** The browser's kept copy of the interview form (null when there is none). */
-  const draftKey = () => `kader:interview:${/\/studies\/(\d+)/.exec(studyPath)![1]}:${interviewKey}`;
+  // The administrator made from KADER_ADMIN_* is the first account, id 1; kept drafts are per user.
+  const draftKey = () => `kader:interview:1:${/\/studies\/(\d+)/.exec(studyPath)![1]}:${interviewKey}`;
   const keptDraft = (page: Page) => page.evaluate((key) => window.localStorage.getItem(key), draftKey());
   const notesField = (page: Page) => field(page, 'Notes or transcript');
   const draftBanner = (page: Page) => page.locator('[data-draft-banner]');

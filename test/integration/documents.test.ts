@@ -116,10 +116,12 @@ describe('uploading documents', () => {
     const { upload, services, studyId, config, storedFiles } = await setUp();
     await upload(Buffer.from('x'), '../../../etc/passwd.txt', { title: 'Pad' });
     await upload(Buffer.from('y'), 'Beleidsplan “2019” – Ünïcødé 🚀.txt', { title: 'Uni' });
+    await upload(Buffer.from('z'), 'invoice\u202Etxt.bat', { title: 'Bidi' });
     const names = services.db.prepare('SELECT filename FROM documents WHERE study_id = ? ORDER BY id').all(studyId).map((r: any) => r.filename);
-    expect(names).toEqual(['passwd.txt', 'Beleidsplan “2019” – Ünïcødé 🚀.txt']);
+    // A direction override would make "invoice…txt.bat" look like a .txt file: it is taken out.
+    expect(names).toEqual(['passwd.txt', 'Beleidsplan “2019” – Ünïcødé 🚀.txt', 'invoicetxt.bat']);
     // Stored only under random names inside the uploads folder, whatever the name said.
-    expect(storedFiles()).toHaveLength(2);
+    expect(storedFiles()).toHaveLength(3);
     expect(storedFiles().every((f) => /^[0-9a-f]{32}\.bin$/.test(f))).toBe(true);
     expect(fs.existsSync(path.join(config.uploadsDir, '..', 'etc'))).toBe(false);
   });

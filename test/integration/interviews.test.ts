@@ -96,13 +96,14 @@ describe('editing with optimistic concurrency', () => {
   });
 
   it('the edit form carries the version and the draft key; the page after a save tells the browser to drop its copy', async () => {
-    const { researcher, base, studyId } = await setUp();
+    const { researcher, base, studyId, resId } = await setUp();
     await researcher.agent.post(base).type('form').send({ _csrf: researcher.csrf, ...form() });
     const edit = await researcher.agent.get(`${base}/dordrecht-1/edit`);
     expect(edit.text).toContain('name="version" value="1"');
-    expect(edit.text).toContain(`data-draft-key="kader:interview:${studyId}:dordrecht-1"`);
+    // The kept copy belongs to this user: another account on the same computer never gets it.
+    expect(edit.text).toContain(`data-draft-key="kader:interview:${resId}:${studyId}:dordrecht-1"`);
     const after = await researcher.agent.get(`${base}/dordrecht-1?saved=1`);
-    expect(after.text).toContain(`data-draft-saved="kader:interview:${studyId}:dordrecht-1"`);
+    expect(after.text).toContain(`data-draft-saved="kader:interview:${resId}:${studyId}:dordrecht-1"`);
   });
 });
 
@@ -129,6 +130,20 @@ describe('notes are Markdown, never HTML', () => {
 });
 
 describe('who may do what', () => {
+  it('an interview quoted in evidence can neither be deleted nor moved to another case', async () => {
+    const { app, researcher, base, services, studyId, leadId } = await setUp();
+    await researcher.agent.post(base).type('form').send({ _csrf: researcher.csrf, ...form() });
+    services.evidence.add(studyId, { source: 'interview:dordrecht-1', quote: 'citaat', locator: '', conditions: ['2.a'] }, leadId);
+    const lead = await loginAs(app, 'lead@example.org');
+    const del = await lead.agent.post(`${base}/dordrecht-1/delete`).type('form').send({ _csrf: lead.csrf });
+    expect(del.status).toBe(303);
+    expect((await lead.agent.get(del.headers.location!)).text).toContain('quoted in 1 evidence item(s)');
+    const move = await researcher.agent.post(`${base}/dordrecht-1`).type('form').send({ _csrf: researcher.csrf, version: '1', ...form({ case: 'zwolle' }) });
+    expect(move.status).toBe(422);
+    expect(move.text).toContain('cannot move to another case');
+    expect(services.repos.interviews.findByKey(studyId, 'dordrecht-1')!.case_key).toBe('dordrecht');
+  });
+
   it('a viewer reads interviews but cannot log or edit one; a lead deletes one (logged)', async () => {
     const { app, researcher, base, services, studyId } = await setUp();
     await researcher.agent.post(base).type('form').send({ _csrf: researcher.csrf, ...form() });

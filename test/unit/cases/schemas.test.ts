@@ -111,6 +111,15 @@ describe('cases.schemas checkMeasureRecords', () => {
     byKey: new Map([['k1', 1], ['k2', 2], ['twin-a', 3], ['twin-b', 4]]),
     byName: new Map([['Case one', [1]], ['Case two', [2]], ['Twin', [3, 4]], ['k2', [1]]]),
   };
+
+  it('stops after 100 problems and says so, so a file of thousands of bad lines stays readable', () => {
+    const csv = `case,variable,value\n${Array.from({ length: 150 }, () => 'k1,hve,x').join('\n')}\n`;
+    const result = checkMeasureRecords(parseCsv(csv), lookup);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(101);
+    expect(result.problems.at(-1)).toEqual({ line: null, key: 'cases.csv.tooManyProblems', params: { max: 100 } });
+  });
   const check = (text: string) => checkMeasureRecords(parseCsv(text), lookup);
 
   it('reads rows by key or by exact name, columns in any order, year optional', () => {
