@@ -1,9 +1,9 @@
 // The foundation's golden path in a real browser against the real server: first run, accounts with
 // one-time links, login, a study with members, the interface language, and what a researcher may not
 // do. Every distinct page is scanned with axe-core; a failing test leaves a screenshot in test-results/.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
@@ -44,17 +44,7 @@ describe.skipIf(availability.skip)('foundation golden path in a browser', () => 
     await server?.stop();
   });
 
-  /** The steps build on each other: after one fails, the rest are skipped rather than failing in its wake. */
-  let failedStep: string | null = null;
-
-  beforeEach(({ onTestFailed, skip }) => {
-    if (failedStep) skip(`an earlier step failed: ${failedStep}`);
-    onTestFailed(async ({ task }) => {
-      failedStep ??= task.name;
-      await screenshotPages(task.name, openPages());
-      if (server) console.warn(`server output so far:\n${server.output() || '(none)'}`);
-    });
-  });
+  stopAfterFirstFailure(openPages, () => server);
 
   test('first run: / leads to "Create the administrator"; creating it logs the administrator in on My studies', async () => {
     const page = adminPage;

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
@@ -84,17 +84,7 @@ describe.skipIf(availability.skip)('framework and study files in a browser', () 
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  /** The steps build on each other: after one fails, the rest are skipped rather than failing in its wake. */
-  let failedStep: string | null = null;
-
-  beforeEach(({ onTestFailed, skip }) => {
-    if (failedStep) skip(`an earlier step failed: ${failedStep}`);
-    onTestFailed(async ({ task }) => {
-      failedStep ??= task.name;
-      await screenshotPages(task.name, openPages());
-      if (server) console.warn(`server output so far:\n${server.output() || '(none)'}`);
-    });
-  });
+  stopAfterFirstFailure(openPages, () => server);
 
   test('the administrator from KADER_ADMIN_* creates a study from the bijstand template; its framework page shows 62 cards, the diagram, and working in-page relation links', async () => {
     const page = adminPage;

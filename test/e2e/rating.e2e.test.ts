@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
@@ -158,17 +158,7 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  /** The steps build on each other: after one fails, the rest are skipped rather than failing in its wake. */
-  let failedStep: string | null = null;
-
-  beforeEach(({ onTestFailed, skip }) => {
-    if (failedStep) skip(`an earlier step failed: ${failedStep}`);
-    onTestFailed(async ({ task }) => {
-      failedStep ??= task.name;
-      await screenshotPages(task.name, openPages());
-      if (server) console.warn(`server output so far:\n${server.output() || '(none)'}`);
-    });
-  });
+  stopAfterFirstFailure(openPages, () => server);
 
   test('the administrator makes accounts for two researchers, imports a study file assigning both to the case Zwolle, and sees them on the assignment page', async () => {
     const page = adminPage;

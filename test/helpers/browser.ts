@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT } from './processes.ts';
+import { ROOT, type RunningServer } from './processes.ts';
+import { beforeEach } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -147,6 +148,23 @@ export class A11yScanner {
 
 // ---------------------------------------------------------------------------------------------
 // Screenshots of failing tests.
+
+/**
+ * For a suite whose steps build on each other: when one fails, screenshot the open pages, print the
+ * server's output, and skip the remaining steps rather than letting them fail in its wake.
+ */
+export function stopAfterFirstFailure(openPages: () => Page[], server: () => RunningServer | undefined): void {
+  let failedStep: string | null = null;
+  beforeEach(({ onTestFailed, skip }) => {
+    if (failedStep) skip(`an earlier step failed: ${failedStep}`);
+    onTestFailed(async ({ task }) => {
+      failedStep ??= task.name;
+      await screenshotPages(task.name, openPages());
+      const running = server();
+      if (running) console.warn(`server output so far:\n${running.output() || '(none)'}`);
+    });
+  });
+}
 
 /** Saves a full-page screenshot of every open page under test-results/; returns the files written. */
 export async function screenshotPages(testName: string, pages: Page[]): Promise<string[]> {
