@@ -100,6 +100,8 @@ export const en = {
   'cases.csv.notANumber': '“{value}” is not a number.',
   'cases.csv.badYear': '“{value}” is not a year of four digits.',
   'cases.csv.duplicate': 'The same case, variable and year as line {first}.',
+  'cases.progress': 'Fieldwork',
+  'cases.progressText': '{held} interview(s) held, {approved} approved, {documents} document(s)',
 } as const;
 
 export const nl: Record<keyof typeof en, string> = {
@@ -203,4 +205,6 @@ export const nl: Record<keyof typeof en, string> = {
   'cases.csv.notANumber': '‘{value}’ is geen getal.',
   'cases.csv.badYear': '‘{value}’ is geen jaartal van vier cijfers.',
   'cases.csv.duplicate': 'Dezelfde casus, variabele en hetzelfde jaar als regel {first}.',
+  'cases.progress': 'Veldwerk',
+  'cases.progressText': '{held} interview(s) gehouden, {approved} goedgekeurd, {documents} document(en)',
 };

@@ -21,6 +21,10 @@ export interface CaseRow {
 export interface CaseListRow extends CaseRow {
   version: number;
   measure_count: number;
+  /** Fieldwork progress: interviews held or later, interviews approved, documents. */
+  interviews_held: number;
+  interviews_approved: number;
+  document_count: number;
 }
 
 export interface CaseFullRow extends CaseRow {
@@ -71,7 +75,10 @@ export function casesRepo(db: Db) {
   );
   const listWithCounts = db.prepare<[number], CaseListRow>(
     `SELECT c.id, c.key, c.name, c.pseudonym, c.grp, c.attributes, c.selection_reason, c.position, c.version,
-            (SELECT count(*) FROM case_measures m WHERE m.case_id = c.id) AS measure_count
+            (SELECT count(*) FROM case_measures m WHERE m.case_id = c.id) AS measure_count,
+            (SELECT count(*) FROM interviews i WHERE i.case_id = c.id AND i.status <> 'planned') AS interviews_held,
+            (SELECT count(*) FROM interviews i WHERE i.case_id = c.id AND i.status = 'approved') AS interviews_approved,
+            (SELECT count(*) FROM documents d WHERE d.case_id = c.id) AS document_count
      FROM cases c WHERE c.study_id = ? ORDER BY c.position, c.id`,
   );
   const measures = db.prepare<[number], MeasureRow>(

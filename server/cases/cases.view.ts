@@ -58,6 +58,7 @@ export function caseListView(studyId: number, data: { types: AttributeTypeRow[];
       group: c.grp,
       cells: columns.map((col) => formatAttribute(attributeSets[i]![col.key], t, lang)),
       measureCount: c.measure_count,
+      progress: { held: c.interviews_held, approved: c.interviews_approved, documents: c.document_count },
       raters: (raters.get(c.id) ?? []).map((r) => r.name),
     })),
   };

@@ -65,13 +65,13 @@ describe('the cases list', () => {
     const table = /<table class="cases-table">[\s\S]*?<\/table>/.exec(res.text)![0];
     expect(table).toContain('<caption>2 cases, in their order</caption>');
     const heads = [...table.matchAll(/<th scope="col"[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
-    expect(heads).toEqual(['Name', 'Key', 'Group', 'joint', 'inhabitants', 'region', 'Measures', 'Raters']);
+    expect(heads).toEqual(['Name', 'Key', 'Group', 'joint', 'inhabitants', 'region', 'Measures', 'Fieldwork', 'Raters']);
     const rows = [...table.matchAll(/<tr>\s*<th scope="row">([\s\S]*?)<\/tr>/g)].map((m) =>
       m[1]!.replace(/<[^>]+>/g, '|').split('|').map((s) => s.trim()).filter(Boolean));
     // Zwolle was added first: position order, not alphabetical.
     expect(rows).toEqual([
-      ['Zwolle', 'zwolle', 'overschot', 'no', '130000', 'Overijssel', '1'],
-      ['Dordrecht', 'dordrecht', 'tekort', 'yes', '119000.5', '3', 'Rob Researcher, Lena Lead'],
+      ['Zwolle', 'zwolle', 'overschot', 'no', '130000', 'Overijssel', '1', '0 interview(s) held, 0 approved, 0 document(s)'],
+      ['Dordrecht', 'dordrecht', 'tekort', 'yes', '119000.5', '3', '0 interview(s) held, 0 approved, 0 document(s)', 'Rob Researcher, Lena Lead'],
     ]);
     expect(res.text).toContain(`href="${base}/dordrecht"`);
     expect(res.text).toContain(`href="${base}/new"`);

@@ -42,6 +42,8 @@ describe('logging an interview', () => {
     expect(page.text).toContain('#c-2.a');
     expect(page.text).toContain('<h2>Instroom</h2>');
     expect(page.text).toContain('<strong>streng</strong>');
+    // …the cases list counts it as fieldwork progress…
+    expect((await researcher.agent.get(`/studies/${studyId}/cases`)).text).toContain('1 interview(s) held, 0 approved, 0 document(s)');
     // …and the case page lists it.
     expect((await researcher.agent.get(`/studies/${studyId}/cases/dordrecht`)).text).toContain(`href="/studies/${studyId}/interviews/dordrecht-1"`);
     // Held, with the interview date as the date of that step.
