@@ -5,17 +5,11 @@ import type { Db } from '../lib/db.ts';
 import { FormRefusal, notFound } from '../lib/errors.ts';
 import type { Repos } from '../services.ts';
 import { CsvSyntaxError, decodeUtf8, parseCsv } from './cases.csv.ts';
-import type { AttributeType, AttributeValue, CaseFullRow, MeasureRow, MeasureWrite } from './cases.repo.ts';
+import type { AttributeType, AttributeValue, CaseFullRow, CaseWrite, MeasureRow, MeasureWrite } from './cases.repo.ts';
 import { checkMeasureRecords, type CaseInput, type CaseLookup, type CsvProblem } from './cases.schemas.ts';
 
 /** What the audit log keeps of a case, before and after a change. */
-export interface CaseSnapshot {
-  key: string;
-  name: string;
-  pseudonym: string | null;
-  group: string;
-  attributes: Record<string, AttributeValue>;
-  selectionReason: string;
+export interface CaseSnapshot extends CaseWrite {
   measures: MeasureWrite[];
   version: number;
 }

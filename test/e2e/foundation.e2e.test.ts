@@ -3,7 +3,7 @@
 // do. Every distinct page is scanned with axe-core; a failing test leaves a screenshot in test-results/.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, closeSuite, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
@@ -39,9 +39,7 @@ describe.skipIf(availability.skip)('foundation golden path in a browser', () => 
   });
 
   afterAll(async () => {
-    if (a11y.scanned.length) console.info(`axe scanned ${a11y.scanned.length} pages:\n  ${a11y.scanned.join('\n  ')}`);
-    await browser?.close().catch(() => {});
-    await server?.stop();
+    await closeSuite(a11y, browser, server);
   });
 
   stopAfterFirstFailure(openPages, () => server);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, closeSuite, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
@@ -78,9 +78,7 @@ describe.skipIf(availability.skip)('framework and study files in a browser', () 
   });
 
   afterAll(async () => {
-    if (a11y.scanned.length) console.info(`axe scanned ${a11y.scanned.length} pages:\n  ${a11y.scanned.join('\n  ')}`);
-    await browser?.close().catch(() => {});
-    await server?.stop();
+    await closeSuite(a11y, browser, server);
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 

@@ -149,6 +149,13 @@ export class A11yScanner {
 // ---------------------------------------------------------------------------------------------
 // Screenshots of failing tests.
 
+/** The end of a browser suite: the list of pages axe scanned, then browser and server closed. */
+export async function closeSuite(a11y: A11yScanner, browser: Browser | undefined, server: RunningServer | undefined): Promise<void> {
+  if (a11y.scanned.length) console.info(`axe scanned ${a11y.scanned.length} pages:\n  ${a11y.scanned.join('\n  ')}`);
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}
+
 /**
  * For a suite whose steps build on each other: when one fails, screenshot the open pages, print the
  * server's output, and skip the remaining steps rather than letting them fail in its wake.
