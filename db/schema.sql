@@ -48,7 +48,7 @@ CREATE TABLE cases (
   selection_reason TEXT    NOT NULL DEFAULT '',
   position         INTEGER NOT NULL,
   created_at       TEXT    NOT NULL,
-  updated_at       TEXT    NOT NULL, version INTEGER NOT NULL DEFAULT 1, unblinded_at TEXT, unblinded_by INTEGER REFERENCES users (id),
+  updated_at       TEXT    NOT NULL, version INTEGER NOT NULL DEFAULT 1, unblinded_at TEXT, unblinded_by INTEGER REFERENCES users (id), signed_off_at TEXT, signed_off_by INTEGER REFERENCES users (id),
   UNIQUE (study_id, key)
 ) STRICT;
 
@@ -247,6 +247,26 @@ CREATE TABLE ratings (
   UNIQUE (case_id, condition_id, rater_id)
 ) STRICT;
 
+CREATE TABLE reconciliation_comments (
+  id           INTEGER PRIMARY KEY,
+  case_id      INTEGER NOT NULL REFERENCES cases (id),
+  condition_id INTEGER NOT NULL REFERENCES conditions (id),
+  author_id    INTEGER NOT NULL REFERENCES users (id),
+  body         TEXT    NOT NULL CHECK (length(trim(body)) > 0),
+  created_at   TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE reconciliations (
+  case_id      INTEGER NOT NULL REFERENCES cases (id),
+  condition_id INTEGER NOT NULL REFERENCES conditions (id),
+  score        INTEGER,                                  -- NULL: the lead decided the case cannot be judged on it
+  note         TEXT    NOT NULL CHECK (length(trim(note)) > 0),
+  rule         TEXT    CHECK (rule IS NULL OR rule IN ('lower', 'higher')),   -- set when a bulk rule decided it
+  decided_by   INTEGER NOT NULL REFERENCES users (id),
+  decided_at   TEXT    NOT NULL,
+  PRIMARY KEY (case_id, condition_id)
+) STRICT;
+
 CREATE TABLE relations (
   id       INTEGER PRIMARY KEY,
   study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
@@ -372,6 +392,10 @@ CREATE INDEX ratings_condition ON ratings (condition_id);
 
 CREATE INDEX ratings_rater ON ratings (rater_id);
 
+CREATE INDEX reconciliation_comments_item ON reconciliation_comments (case_id, condition_id, id);
+
+CREATE INDEX reconciliations_condition ON reconciliations (condition_id);
+
 CREATE INDEX relations_study ON relations (study_id);
 
 CREATE INDEX relations_to ON relations (to_id);
@@ -383,6 +407,20 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TRIGGER ratings_reconciled_locked BEFORE UPDATE OF submitted_at ON ratings
+WHEN OLD.submitted_at IS NOT NULL AND NEW.submitted_at IS NULL
+  AND (EXISTS (SELECT 1 FROM reconciliations WHERE case_id = OLD.case_id)
+       OR (SELECT signed_off_at FROM cases WHERE id = OLD.case_id) IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'the ratings of a case in reconciliation cannot be reopened'); END;
+
+CREATE TRIGGER ratings_submitted_immutable BEFORE UPDATE OF score, cannot_judge_reason, rationale, case_id, condition_id, rater_id ON ratings
+WHEN OLD.submitted_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a submitted rating cannot be changed'); END;
+
+CREATE TRIGGER ratings_submitted_kept BEFORE DELETE ON ratings
+WHEN OLD.submitted_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a submitted rating cannot be removed'); END;
 
 CREATE TRIGGER search_document_delete AFTER DELETE ON documents BEGIN
   DELETE FROM search_index WHERE kind = 'document' AND ref_id = old.id;

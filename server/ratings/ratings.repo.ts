@@ -43,15 +43,23 @@ export interface BlindState {
 }
 
 /**
- * THE blinding rule, as an SQL condition on a case row aliased `c`: the case is not blind when a lead
- * unblinded it, or when it has raters and every one of them has ratings and no draft among them
- * (submitting locks all of a rater's ratings of the case at once; a reopen makes them all drafts).
+ * Whether every assigned rater of a case (aliased `c`) has submitted: the case has raters, and each of
+ * them has ratings and no draft among them (submitting locks all of a rater's ratings of the case at
+ * once; a reopen makes them all drafts). Reconciliation and agreement start from here.
  */
-const NOT_BLIND = `(c.unblinded_at IS NOT NULL OR (
-    EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id)
+export const ALL_SUBMITTED = `(EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id)
     AND NOT EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id AND (
           NOT EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id)
-          OR EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id AND x.submitted_at IS NULL)))))`;
+          OR EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id AND x.submitted_at IS NULL))))`;
+
+/**
+ * THE blinding rule, as an SQL condition on a case row aliased `c`: the case is not blind when every
+ * assigned rater has submitted, when a lead unblinded it, or when its study does not rate blind.
+ * Drafts stay private to their rater in every case (queries add `submitted_at IS NOT NULL`).
+ */
+export const NOT_BLIND = `(c.unblinded_at IS NOT NULL
+    OR (SELECT s.blind_rating FROM studies s WHERE s.id = c.study_id) = 0
+    OR ${ALL_SUBMITTED})`;
 
 const RATING_COLUMNS = `r.id, r.condition_id, k.code, r.rater_id, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at,
        (SELECT json_group_array(evidence_id) FROM (SELECT re.evidence_id FROM rating_evidence re WHERE re.rating_id = r.id ORDER BY re.evidence_id)) AS evidence`;

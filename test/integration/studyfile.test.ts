@@ -109,7 +109,10 @@ describe('interviews in the study file', () => {
 describe('blinding in exports', () => {
   it('a lead’s export leaves out drafts and every rating of a case whose raters have not all submitted', async () => {
     const { services, db, studyId } = await importFixture('atlas-2017-scores.json');
-    db.prepare("UPDATE ratings SET submitted_at = NULL, rationale = 'secret draft' WHERE rater_id = (SELECT id FROM users WHERE email = 'rater.b@example.org') AND case_id = (SELECT id FROM cases WHERE key = 'amstelveen')").run();
+    const raterB = "rater_id = (SELECT id FROM users WHERE email = 'rater.b@example.org') AND case_id = (SELECT id FROM cases WHERE key = 'amstelveen')";
+    // Reopened (a draft again), then changed: submitted ratings themselves cannot change.
+    db.prepare(`UPDATE ratings SET submitted_at = NULL WHERE ${raterB}`).run();
+    db.prepare(`UPDATE ratings SET rationale = 'secret draft' WHERE ${raterB}`).run();
     const lead = services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
     const amstelveen = (lead.ratings as { case: string }[]).filter((r) => r.case === 'amstelveen');
     expect(amstelveen).toEqual([]);
