@@ -14,6 +14,7 @@ import { migrate, MigrationError } from '../server/lib/migrate.ts';
 import { runningServerPid } from '../server/lib/pid-file.ts';
 import { randomToken } from '../server/lib/tokens.ts';
 import { createServices } from '../server/services.ts';
+import { agreementCsv } from '../server/agreement/agreement.csv.ts';
 import { parseStudyFileText, type Problem } from '../server/studyfile/studyfile.validate.ts';
 
 class UsageError extends Error {}
@@ -27,6 +28,10 @@ const USAGE = `Usage: npm run --silent kader -- <command> [options]
                          import a study file as a new study; prints {"study": ID}
   study:export ID [--out FILE]
                          write the study file (the complete archive) to stdout or FILE
+  ratings:import ID FILE.csv
+                         import submitted ratings (all or nothing); prints {"ratings": N, "cases": M}
+  agreement ID [--format json|csv]
+                         agreement statistics of the submitted scores (default json)
   backup FILE            consistent copy of the database (uploads next to it in FILE.uploads/)
   restore FILE           replace the data with a backup (refused while the server runs)
 
@@ -126,6 +131,44 @@ function studyExport(config: Readonly<Config>, args: string[]): void {
   }
 }
 
+/** Agreement of the submitted scores of cases that are no longer blind: what a lead sees (cli.md "agreement"). */
+function agreement(config: Readonly<Config>, args: string[]): void {
+  const { values, positionals } = parseArgs({ args, options: { format: { type: 'string', default: 'json' } }, allowPositionals: true, strict: true });
+  const id = Number(positionals[0]);
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError('agreement needs a study id: agreement ID [--format json|csv]');
+  if (values.format !== 'json' && values.format !== 'csv') throw new UsageError(`--format must be json or csv, not "${values.format}".`);
+  const services = openServices(config);
+  try {
+    if (!services.repos.studies.findById(id)) throw new UsageError(`There is no study ${id}; see study:list.`);
+    const report = services.agreement.agreement(id);
+    process.stdout.write(values.format === 'csv' ? agreementCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    services.db.close();
+  }
+}
+
+/** Ratings CSV (study-format.md): on refusal every problem on stderr as `line N: reason`, status 1, nothing stored. */
+function ratingsImport(config: Readonly<Config>, args: string[]): void {
+  const [idText, file] = args;
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id) || id < 1 || !file) throw new UsageError('ratings:import needs a study id and a file: ratings:import ID FILE.csv');
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist.`);
+  const services = openServices(config);
+  try {
+    if (!services.repos.studies.findById(id)) throw new UsageError(`There is no study ${id}; see study:list.`);
+    const result = services.ratings.importCsv(id, null, path.basename(file), fs.readFileSync(file));
+    if (result.ok) {
+      console.log(JSON.stringify({ ratings: result.ratings, cases: result.cases, ratersAdded: result.ratersAdded, replacedDrafts: result.replacedDrafts }));
+      return;
+    }
+    console.error(`kader: ${file} was not imported; nothing was stored. ${result.problems.length} problem(s):`);
+    for (const p of result.problems) console.error(`${p.line === null ? 'file' : `line ${p.line}`}: ${translate('en', p.key, p.params)}`);
+    process.exitCode = 1;
+  } finally {
+    services.db.close();
+  }
+}
+
 function backup(config: Readonly<Config>, args: string[]): void {
   const file = args[0];
   if (!file) throw new UsageError('backup needs a file name: backup FILE');
@@ -163,6 +206,10 @@ async function main(argv: string[]): Promise<void> {
       return studyImport(config, rest);
     case 'study:export':
       return studyExport(config, rest);
+    case 'agreement':
+      return agreement(config, rest);
+    case 'ratings:import':
+      return ratingsImport(config, rest);
     case 'backup':
       return backup(config, rest);
     case 'restore':

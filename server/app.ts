@@ -32,6 +32,8 @@ import { searchRoutes } from './search/search.routes.ts';
 import { evidenceRoutes } from './evidence/evidence.routes.ts';
 import { assignmentRoutes } from './assignment/assignment.routes.ts';
 import { ratingsRoutes } from './ratings/ratings.routes.ts';
+import { agreementRoutes } from './agreement/agreement.routes.ts';
+import { reconcileRoutes } from './reconcile/reconcile.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 
@@ -150,6 +152,8 @@ export function createApp(deps: AppDeps): KaderApp {
     ...evidenceRoutes(services),
     ...assignmentRoutes(services),
     ...ratingsRoutes(services),
+    ...agreementRoutes(services),
+    ...reconcileRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

@@ -12,6 +12,8 @@ import { documentsService } from './documents/documents.service.ts';
 import { searchRepo } from './search/search.repo.ts';
 import { evidenceRepo } from './evidence/evidence.repo.ts';
 import { assignmentRepo } from './assignment/assignment.repo.ts';
+import { agreementRepo } from './agreement/agreement.repo.ts';
+import { agreementService } from './agreement/agreement.service.ts';
 import { evidenceService } from './evidence/evidence.service.ts';
 import { assignmentService } from './assignment/assignment.service.ts';
 import { ratingsService } from './ratings/ratings.service.ts';
@@ -20,6 +22,8 @@ import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
 import { guidesRepo } from './guides/guides.repo.ts';
 import { ratingsRepo } from './ratings/ratings.repo.ts';
+import { reconcileRepo } from './reconcile/reconcile.repo.ts';
+import { reconcileService } from './reconcile/reconcile.service.ts';
 import { studiesRepo } from './studies/studies.repo.ts';
 import { studiesService } from './studies/studies.service.ts';
 import { studyFileExporter } from './studyfile/studyfile.export.ts';
@@ -39,11 +43,13 @@ export function createRepos(db: Db) {
     guides: guidesRepo(db),
     cases: casesRepo(db),
     ratings: ratingsRepo(db),
+    reconcile: reconcileRepo(db),
     interviews: interviewsRepo(db),
     documents: documentsRepo(db),
     search: searchRepo(db),
     evidence: evidenceRepo(db),
     assignment: assignmentRepo(db),
+    agreement: agreementRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
@@ -64,6 +70,8 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     evidence: evidenceService({ db, repos, now: clock }),
     assignment: assignmentService({ db, repos, now: clock }),
     ratings: ratingsService({ db, repos, now: clock }),
+    reconcile: reconcileService({ db, repos, now: clock }),
+    agreement: agreementService({ repos }),
     documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),

@@ -436,3 +436,19 @@ export function byRaterPair(units: readonly RatedUnit[], scale: Scale): RaterPai
       return result;
     });
 }
+
+/**
+ * The distribution of absolute score differences: counts[d] is the number of rater pairs within units whose two
+ * scores are d points apart, for d = 0 … max − min. The pairs are the ones percent agreement counts (every pair of
+ * scores that are not *cannot judge* within a unit), so counts[0] / total = exact and (counts[0] + counts[1]) / total
+ * = within1.
+ */
+export function differenceCounts(units: readonly RatedUnit[], scale: Scale): number[] {
+  const counts = new Array<number>(checkScale(scale)).fill(0);
+  for (const values of checkedScoreRows(units, scale).map(presentValues)) {
+    for (let i = 0; i < values.length; i++) {
+      for (let j = i + 1; j < values.length; j++) counts[Math.abs(values[i]! - values[j]!)]! += 1;
+    }
+  }
+  return counts;
+}

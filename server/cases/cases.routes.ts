@@ -1,10 +1,10 @@
 // Cases: the list for every member, a case page, the case form for leads and researchers (with
 // optimistic concurrency on the case's version), attribute types declared by leads, and the
 // measures import from CSV (all or nothing, every bad row reported with its line).
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
+import type { Request, Response } from 'express';
 import { roleAtLeast, route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
+import { csvUpload, CSV_FILE_MAX_BYTES } from '../http/upload.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, HttpError } from '../lib/errors.ts';
 import { translate } from '../lib/i18n.ts';
@@ -15,24 +15,6 @@ import { attributeTypeSchema, parseCaseEdit, parseNewCase, versionSchema, type C
 import { CaseFormError } from './cases.service.ts';
 import { caseFormValues, caseHref, caseListView, casePageView, conflictsView, measureRowCount } from './cases.view.ts';
 
-export const MEASURES_FILE_MAX_BYTES = 5 * 1024 * 1024;
-
-/** One CSV file in field `file`, in memory, at most 5 MB; a larger file is reported on the page. */
-const measuresMulter = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MEASURES_FILE_MAX_BYTES, files: 1, fields: 10, fieldSize: 10_000 },
-}).single('file');
-const measuresUpload: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  measuresMulter(req, res, (err?: unknown) => {
-    if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
-      // The CSRF check still runs after this; the handler then says the file was too large.
-      res.locals.uploadTooLarge = true;
-      req.file = undefined;
-      return next();
-    }
-    next(err);
-  });
-};
 
 export function casesRoutes(s: Services): RouteDef[] {
   const base = (req: Request) => `/studies/${req.study!.id}/cases`;
@@ -76,7 +58,7 @@ export function casesRoutes(s: Services): RouteDef[] {
 
   const importView = (req: Request, problems: CsvProblem[] = [], fileName = '') => ({
     title: req.t('cases.import.title'),
-    maxMb: MEASURES_FILE_MAX_BYTES / 1024 / 1024,
+    maxMb: CSV_FILE_MAX_BYTES / 1024 / 1024,
     fileName,
     problems: problems.map((p) => ({
       line: p.line,
@@ -125,10 +107,10 @@ export function casesRoutes(s: Services): RouteDef[] {
     route('get', '/studies/:id/cases/measures', studyRole('researcher'), (req, res) => res.render('cases/measures', importView(req))),
 
     /** @route POST /studies/:id/cases/measures — multipart: `_csrf`, `file` (.csv, at most 5 MB). */
-    uploadRoute('/studies/:id/cases/measures', studyRole('researcher'), measuresUpload, (req, res) => {
+    uploadRoute('/studies/:id/cases/measures', studyRole('researcher'), csvUpload, (req, res) => {
       const file = req.file;
       if (res.locals.uploadTooLarge) {
-        return res.status(422).render('cases/measures', importView(req, [{ line: null, key: 'cases.csv.tooLarge', params: { max: MEASURES_FILE_MAX_BYTES / 1024 / 1024 } }]));
+        return res.status(422).render('cases/measures', importView(req, [{ line: null, key: 'cases.csv.tooLarge', params: { max: CSV_FILE_MAX_BYTES / 1024 / 1024 } }]));
       }
       if (!file || file.size === 0) return res.status(422).render('cases/measures', importView(req, [{ line: null, key: 'cases.csv.noFile' }]));
       const result = s.cases.importMeasures(req.study!.id, req.user!.id, file.originalname, file.buffer);

@@ -1,7 +1,8 @@
 // SQL for ratings. Blinding lives here, next to the SQL, in ONE place: `NOT_BLIND` is the condition
 // under which a case's ratings may be read by anyone but their own rater (every assigned rater has
 // submitted, or a lead unblinded the case). Every query that returns another rater's score,
-// rationale or evidence choice includes it; the rater's own rows are read by `ownOfCase` only.
+// rationale or evidence choice includes it; a rater's own rows are read only by `ownOfCase` and `csvRows`,
+// both bound to that one rater.
 import type { Db } from '../lib/db.ts';
 
 export interface ExportRatingRow {
@@ -34,6 +35,25 @@ export interface ProgressRow {
   drafts: number;
   submitted: number;
   submitted_at: string | null;
+}
+
+/** One rating as the ratings CSV download writes it. */
+export interface RatingCsvRow {
+  case_key: string;
+  code: string;
+  email: string;
+  score: number | null;
+  cannot_judge_reason: string | null;
+  rationale: string;
+  submitted_at: string | null;
+}
+
+/** Which (case, condition, rater) has a rating and whether it is submitted: no scores. */
+export interface RatingSlotRow {
+  case_id: number;
+  code: string;
+  rater_id: number;
+  submitted: 0 | 1;
 }
 
 export interface BlindState {
@@ -115,6 +135,28 @@ export function ratingsRepo(db: Db) {
   const reopen = db.prepare<{ caseId: number; raterId: number; now: string }>(
     'UPDATE ratings SET submitted_at = NULL, updated_at = @now WHERE case_id = @caseId AND rater_id = @raterId AND submitted_at IS NOT NULL',
   );
+  // The ratings CSV for one user: their own ratings (drafts included), and other raters' submitted
+  // ratings of cases that are not blind; never another rater's draft.
+  const csvRows = db.prepare<{ studyId: number; userId: number }, RatingCsvRow>(
+    `SELECT c.key AS case_key, k.code, u.email, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at
+     FROM ratings r JOIN cases c ON c.id = r.case_id JOIN conditions k ON k.id = r.condition_id JOIN users u ON u.id = r.rater_id
+     WHERE c.study_id = @studyId AND (r.rater_id = @userId OR (r.submitted_at IS NOT NULL AND ${NOT_BLIND}))
+     ORDER BY c.position, c.id, k.position, u.email`,
+  );
+  const slots = db.prepare<[number], RatingSlotRow>(
+    `SELECT r.case_id, k.code, r.rater_id, r.submitted_at IS NOT NULL AS submitted
+     FROM ratings r JOIN cases c ON c.id = r.case_id JOIN conditions k ON k.id = r.condition_id WHERE c.study_id = ?`,
+  );
+  // An imported rating: new, or replacing a draft of the same rater; never a submitted one.
+  const importSubmitted = db.prepare<{ caseId: number; conditionId: number; raterId: number; score: number | null; reason: string | null; rationale: string; now: string }, { id: number }>(
+    `INSERT INTO ratings (case_id, condition_id, rater_id, score, cannot_judge_reason, rationale, submitted_at, created_at, updated_at)
+     VALUES (@caseId, @conditionId, @raterId, @score, @reason, @rationale, @now, @now, @now)
+     ON CONFLICT (case_id, condition_id, rater_id) DO UPDATE
+       SET score = excluded.score, cannot_judge_reason = excluded.cannot_judge_reason, rationale = excluded.rationale,
+           submitted_at = excluded.submitted_at, updated_at = excluded.updated_at
+       WHERE ratings.submitted_at IS NULL
+     RETURNING id`,
+  );
   const unblind = db.prepare<{ caseId: number; actorId: number; now: string }>(
     'UPDATE cases SET unblinded_at = @now, unblinded_by = @actorId WHERE id = @caseId AND unblinded_at IS NULL',
   );
@@ -145,6 +187,13 @@ export function ratingsRepo(db: Db) {
     submit: (caseId: number, raterId: number, now: string) => submit.run({ caseId, raterId, now }).changes,
     /** Turns a rater's submitted ratings of the case back into drafts; returns how many. */
     reopen: (caseId: number, raterId: number, now: string) => reopen.run({ caseId, raterId, now }).changes,
+    /** The rows of the ratings CSV that `userId` may see (see csvRows above). */
+    csvRows: (studyId: number, userId: number) => csvRows.all({ studyId, userId }),
+    /** Every rating slot of the study with whether it is submitted (for the import's checks; no scores). */
+    slots: (studyId: number) => slots.all(studyId),
+    /** Writes an imported, submitted rating; undefined when that slot is submitted already. */
+    importSubmitted: (r: { caseId: number; conditionId: number; raterId: number; score: number | null; reason: string | null; rationale: string; now: string }) =>
+      importSubmitted.get(r)?.id,
     /** Records an explicit unblinding; false when the case was unblinded already. */
     unblind: (caseId: number, actorId: number, now: string) => unblind.run({ caseId, actorId, now }).changes === 1,
   };

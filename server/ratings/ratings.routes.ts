@@ -1,13 +1,18 @@
-// Rating: a rater's form for one case (drafts by form or autosave, submit), and the lead's page of a
-// case's ratings with reopen and unblind. Who sees whose scores is decided in ratings.repo.ts.
+// Rating: a rater's form for one case (drafts by form or autosave, submit), the lead's page of a
+// case's ratings with reopen and unblind, and the ratings CSV (a lead's import, everyone's download).
+// Who sees whose scores is decided in ratings.repo.ts.
 import type { Request, Response } from 'express';
-import { route, studyRole, type RouteDef } from '../http/authorize.ts';
+import { route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
+import { csvUpload, CSV_FILE_MAX_BYTES } from '../http/upload.ts';
 import type { FieldErrors } from '../http/forms.ts';
 import { FormRefusal, notFound } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
+import type { CsvProblem } from '../cases/cases.schemas.ts';
+import { settingsOf } from '../studies/studies.repo.ts';
 import { parseRatingForm } from './ratings.schemas.ts';
-import { overviewView, postedValues, ratingFormView } from './ratings.view.ts';
+import { importView, overviewView, postedValues, ratingFormView } from './ratings.view.ts';
+
 
 /** The browser's autosave asks for JSON; a plain form post wants a page. */
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
@@ -37,7 +42,44 @@ export function ratingsRoutes(s: Services): RouteDef[] {
     renderForm(req, res, { body: (req.body ?? {}) as Record<string, unknown>, errors });
   };
 
+  /** The import form, with the problems of a refused file (422). */
+  const renderImport = (req: Request, res: Response, problems: CsvProblem[] = [], fileName = '') => {
+    const settings = settingsOf(req.study!);
+    res.status(problems.length ? 422 : 200).render('ratings/import', {
+      title: req.t('ratings.import.title'),
+      ...importView(req.language, problems, fileName),
+      maxMb: CSV_FILE_MAX_BYTES / 1024 / 1024,
+      scale: settings.scale,
+      ratersPerCase: settings.ratersPerCase,
+    });
+  };
+
   return [
+    /** @route GET /studies/:id/ratings.csv — the ratings the user may see (own drafts marked; others' only when not blind). */
+    route('get', '/studies/:id/ratings.csv', studyRole('viewer'), (req, res) => {
+      const csv = s.ratings.csv(req.study!.id, req.user!.id);
+      res.set('Content-Type', 'text/csv; charset=utf-8');
+      res.set('Content-Disposition', `attachment; filename="study-${req.study!.id}-ratings.csv"`);
+      res.set('Cache-Control', 'private, no-store');
+      res.send(csv);
+    }),
+
+    /** @route GET /studies/:id/ratings/import — the CSV import form. */
+    route('get', '/studies/:id/ratings/import', studyRole('lead'), (req, res) => renderImport(req, res)),
+
+    /** @route POST /studies/:id/ratings/import — multipart: `_csrf`, `file` (.csv, at most 5 MB); all or nothing. */
+    uploadRoute('/studies/:id/ratings/import', studyRole('lead'), csvUpload, (req, res) => {
+      const file = req.file;
+      if (res.locals.uploadTooLarge) {
+        return renderImport(req, res, [{ line: null, key: 'cases.csv.tooLarge', params: { max: CSV_FILE_MAX_BYTES / 1024 / 1024 } }]);
+      }
+      if (!file || file.size === 0) return renderImport(req, res, [{ line: null, key: 'cases.csv.noFile' }]);
+      const result = s.ratings.importCsv(req.study!.id, req.user!.id, file.originalname, file.buffer);
+      if (!result.ok) return renderImport(req, res, result.problems, file.originalname);
+      setFlash(req, { kind: 'success', key: 'ratings.import.done', params: { ratings: result.ratings, cases: result.cases, file: file.originalname } });
+      res.redirect(303, `/studies/${req.study!.id}/ratings/import`);
+    }),
+
     /** @route GET /studies/:id/cases/:case/rate — an assigned rater's own ratings of the case (others: 403). */
     route('get', '/studies/:id/cases/:case/rate', studyRole('researcher'), (req, res) => renderForm(req, res)),
 

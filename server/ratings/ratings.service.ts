@@ -3,13 +3,20 @@
 // Who may see whose scores is decided by the queries in ratings.repo.ts (the blinding rule); this
 // service checks that the rater is assigned and writes every change in one transaction, with an
 // audit entry for submit, reopen and unblind (counts only: the audit log is read by leads, who must
-// not learn scores through it while the case is blind).
+// not learn scores through it while the case is blind). The ratings CSV: the import (all or nothing,
+// checked by ratings.csv.ts) and the download of what the user may see.
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, forbidden, HttpError, notFound } from '../lib/errors.ts';
 import type { FieldErrors } from '../http/forms.ts';
+import { toCsv } from '../lib/csv.ts';
+import { translate } from '../lib/i18n.ts';
 import type { Repos } from '../services.ts';
+import { RATER_ROLES } from '../assignment/assignment.service.ts';
+import { CsvSyntaxError, decodeUtf8, parseCsv, type CsvRecord } from '../cases/cases.csv.ts';
+import type { CaseLookup, CsvProblem } from '../cases/cases.schemas.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
+import { checkRatingRecords, EXPORT_COLUMNS, exportRow, slotKey } from './ratings.csv.ts';
 import type { RatingRow } from './ratings.repo.ts';
 import type { ConditionRatingInput } from './ratings.schemas.ts';
 
@@ -23,6 +30,28 @@ export function missingCodes(ratable: readonly string[], own: readonly Pick<Rati
   const byCode = new Map(own.map((r) => [r.code, r]));
   return ratable.filter((code) => !isComplete(byCode.get(code)));
 }
+
+export type RatingImportResult =
+  | { ok: true; ratings: number; cases: number; ratersAdded: number; replacedDrafts: number }
+  | { ok: false; problems: CsvProblem[] };
+
+/** The records of an uploaded CSV, or the problem that stops reading it (not UTF-8, broken quotes). */
+function readCsv(bytes: Uint8Array): { ok: true; records: CsvRecord[] } | { ok: false; problems: CsvProblem[] } {
+  const text = decodeUtf8(bytes);
+  if (text === null) return { ok: false, problems: [{ line: null, key: 'cases.csv.notUtf8' }] };
+  try {
+    return { ok: true, records: parseCsv(text) };
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    return { ok: false, problems: [{ line: err.line, key: `cases.csv.${err.reason}` }] };
+  }
+}
+
+const groupIds = <T>(rows: readonly T[], key: (r: T) => number, value: (r: T) => number): Map<number, number[]> => {
+  const map = new Map<number, number[]>();
+  for (const r of rows) map.set(key(r), [...(map.get(key(r)) ?? []), value(r)]);
+  return map;
+};
 
 export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) {
   const { db, repos } = deps;
@@ -144,6 +173,8 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
         const { row } = caseOf(studyId, caseKey);
         const rater = repos.cases.ratersOf(row.id).find((r) => r.user_id === raterId);
         if (!rater) throw notFound();
+        // Final scores rest on the submitted ratings; once reconciliation began they stay as they are.
+        if (repos.reconcile.hasStarted(row.id)) throw new HttpError(409, 'ratings.inReconciliation', { case: row.name });
         const at = deps.now().toISOString();
         const count = own.reopen(row.id, raterId, at);
         if (count === 0) throw new HttpError(409, 'ratings.notSubmitted', { name: rater.name });
@@ -172,6 +203,87 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
       })();
     },
 
+    /**
+     * Imports ratings from a CSV file (study-format.md, "Ratings CSV"), all or nothing in one
+     * transaction: every problem (with its line) is returned and nothing is stored if there is one.
+     * Imported ratings are submitted; a rater's draft of the same condition is replaced; a rater who
+     * is not yet a rater of the case is added while it has fewer than `ratersPerCase`. One audit
+     * entry with counts only (no scores: leads read the log while cases are blind).
+     */
+    importCsv(studyId: number, actorId: number | null, fileName: string, bytes: Uint8Array): RatingImportResult {
+      const read = readCsv(bytes);
+      if (!read.ok) return read;
+      return db.transaction((): RatingImportResult => {
+        const study = repos.studies.findById(studyId);
+        if (!study) throw notFound();
+        const settings = settingsOf(study);
+        const { loaded, ratable } = framework(study);
+        const cases = repos.cases.list(studyId);
+        const lookup: CaseLookup = { byKey: new Map(), byName: new Map() };
+        for (const c of cases) {
+          lookup.byKey.set(c.key, c.id);
+          lookup.byName.set(c.name, [...(lookup.byName.get(c.name) ?? []), c.id]);
+        }
+        const members = repos.studies.members(studyId);
+        const raters = groupIds(repos.cases.raters(studyId), (r) => r.case_id, (r) => r.user_id);
+        const checked = checkRatingRecords(read.records, {
+          cases: lookup,
+          caseKeys: new Map(cases.map((c) => [c.id, c.key])),
+          conditions: new Set(loaded.doc.conditions.map((c) => c.code)),
+          ratable: new Set(ratable),
+          scale: settings.scale,
+          ratersPerCase: settings.ratersPerCase,
+          secondRaterNotAtInterviews: settings.secondRaterNotAtInterviews,
+          members: new Map(members.map((m) => [m.email.toLowerCase(), { userId: m.user_id, email: m.email }])),
+          eligible: new Set(members.filter((m) => RATER_ROLES.has(m.role)).map((m) => m.user_id)),
+          hasAccount: (email) => repos.users.findByEmail(email) !== undefined,
+          raters,
+          attendees: new Map([...groupIds(repos.assignment.attendance(studyId), (a) => a.case_id, (a) => a.user_id)].map(([id, users]) => [id, new Set(users)])),
+          existing: new Map(own.slots(studyId).map((r) => [slotKey(r.case_id, r.code, r.rater_id), r.submitted === 1])),
+          defaultReason: translate(study.language, 'ratings.import.naReason'),
+        });
+        if (!checked.ok) return checked;
+        const { plan } = checked;
+        const at = deps.now().toISOString();
+        const keyOf = new Map(cases.map((c) => [c.id, c.key]));
+        const emailOf = new Map(members.map((m) => [m.user_id, m.email]));
+        for (const [caseId, added] of plan.addRaters) repos.assignment.setRaters(caseId, [...(raters.get(caseId) ?? []), ...added]);
+        for (const r of plan.rows) {
+          const id = own.importSubmitted({
+            caseId: r.caseId, conditionId: loaded.conditionIds.get(r.code)!, raterId: r.raterId,
+            score: r.score, reason: r.reason, rationale: r.rationale, now: at,
+          });
+          if (id === undefined) throw lockedError(); // checked above; a submitted rating is never overwritten
+          // A replaced draft's cited evidence belonged to the text the file replaces.
+          own.setEvidence(id, []);
+        }
+        const touched = [...new Set(plan.rows.map((r) => r.caseId))];
+        repos.audit.record({
+          at, actorId, studyId, entity: 'study', entityId: studyId, action: 'import-ratings',
+          after: {
+            file: fileName,
+            ratings: plan.rows.length,
+            cannotJudge: plan.rows.filter((r) => r.score === null).length,
+            replacedDrafts: plan.replacedDrafts,
+            cases: touched.map((id) => keyOf.get(id)),
+            ratersAdded: [...plan.addRaters].map(([caseId, ids]) => ({ case: keyOf.get(caseId), raters: ids.map((id) => emailOf.get(id)) })),
+          },
+        });
+        return {
+          ok: true, ratings: plan.rows.length, cases: touched.length,
+          ratersAdded: [...plan.addRaters.values()].reduce((n, ids) => n + ids.length, 0), replacedDrafts: plan.replacedDrafts,
+        };
+      })();
+    },
+
+    /**
+     * The ratings CSV for one user: their own ratings (drafts marked), and every rater's submitted
+     * ratings of the cases that are not blind (one statement; the blinding rule is in the repository).
+     */
+    csv(studyId: number, userId: number): string {
+      return toCsv([EXPORT_COLUMNS, ...own.csvRows(studyId, userId).map(exportRow)]);
+    },
+
     /** The lead's page: progress per rater always; the ratings only when the case is not blind. */
     overview(studyId: number, caseKey: string) {
       const { study, row } = caseOf(studyId, caseKey);
@@ -186,6 +298,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
         unblindedAt: state.unblinded_at,
         unblindedBy: state.unblinded_by,
         ratings: own.visibleOfCase(row.id),
+        reconciling: repos.reconcile.hasStarted(row.id),
       };
     },
   };

@@ -1,6 +1,8 @@
 // The rating form and the lead's ratings page as plain data for the templates: conditions grouped
 // by level and category, with Markdown rendered and the form's values per condition.
 import type { FieldErrors } from '../http/forms.ts';
+import type { CsvProblem } from '../cases/cases.schemas.ts';
+import { translate, type Language } from '../lib/i18n.ts';
 import { renderMarkdown, type SafeHtml } from '../lib/markdown.ts';
 import type { EvidenceRow } from '../evidence/evidence.repo.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
@@ -118,6 +120,7 @@ export function overviewView(data: ReturnType<RatingsService['overview']>) {
     caseName: data.case.name,
     total: data.ratable.length,
     blind: data.blind,
+    reconciling: data.reconciling,
     unblindedAt: data.unblindedAt ? data.unblindedAt.replace('T', ' ').slice(0, 16) : null,
     unblindedBy: data.unblindedBy,
     raters: data.progress.map((p) => ({
@@ -137,5 +140,13 @@ export function overviewView(data: ReturnType<RatingsService['overview']>) {
               : { rated: false, score: null, cannotJudge: false, reason: '', rationaleHtml: renderMarkdown(''), evidence: 0 };
           }),
         })),
+  };
+}
+
+/** The import page: the problems of a refused file, each with its line (null: the whole file). */
+export function importView(language: Language, problems: readonly CsvProblem[], fileName: string) {
+  return {
+    fileName,
+    problems: problems.map((p) => ({ line: p.line, message: translate(language, p.key, p.params) })),
   };
 }

@@ -54,6 +54,16 @@ export interface StudyCounts {
   members: number;
 }
 
+/** One rater of one case, in the case's order of raters, and whether they attended an interview of it. */
+export interface CaseRaterRow {
+  case_id: number;
+  case_key: string;
+  case_name: string;
+  user_id: number;
+  user_name: string;
+  attended: 0 | 1;
+}
+
 export interface StudyListRow {
   id: number;
   title: string;
@@ -92,8 +102,21 @@ export function studiesRepo(db: Db) {
      VALUES (@title, @question, @language, @scaleMin, @scaleMax, @ratersPerCase, @blindRating, @classification,
              @secondRaterNotAtInterviews, @frameworkTitle, 0, @createdBy, @now, @now)`,
   );
-  const update = db.prepare<{ id: number; title: string; question: string; language: Language; now: string }>(
-    'UPDATE studies SET title = @title, question = @question, language = @language, updated_at = @now WHERE id = @id',
+  const update = db.prepare(
+    `UPDATE studies SET title = @title, question = @question, language = @language, scale_min = @scaleMin, scale_max = @scaleMax,
+       raters_per_case = @ratersPerCase, blind_rating = @blindRating, classification = @classification,
+       second_rater_not_at_interviews = @secondRaterNotAtInterviews, updated_at = @now WHERE id = @id`,
+  );
+  // Drafts count: a draft was scored on the scale as much as a submitted rating.
+  const ratingCount = db.prepare<[number], { n: number }>(
+    'SELECT count(*) AS n FROM ratings r JOIN cases c ON c.id = r.case_id WHERE c.study_id = ?',
+  );
+  const caseRaters = db.prepare<[number], CaseRaterRow>(
+    `SELECT c.id AS case_id, c.key AS case_key, c.name AS case_name, cr.user_id, u.name AS user_name,
+            EXISTS (SELECT 1 FROM interviews i JOIN interview_interviewers ii ON ii.interview_id = i.id
+                    WHERE i.case_id = c.id AND ii.user_id = cr.user_id) AS attended
+     FROM case_raters cr JOIN cases c ON c.id = cr.case_id JOIN users u ON u.id = cr.user_id
+     WHERE c.study_id = ? ORDER BY c.position, c.id, cr.position`,
   );
   const members = db.prepare<[number], MemberRow>(
     `SELECT m.user_id, u.name, u.email, u.active, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
@@ -152,7 +175,25 @@ export function studiesRepo(db: Db) {
           secondRaterNotAtInterviews: s.secondRaterNotAtInterviews ? 1 : 0,
         }).lastInsertRowid,
       ),
-    update: (s: { id: number; title: string; question: string; language: Language; now: string }) => update.run(s),
+    /** Title, question, language and the settings. */
+    update: (s: { id: number; title: string; question: string; language: Language; settings: StudySettings; now: string }) =>
+      update.run({
+        id: s.id,
+        title: s.title,
+        question: s.question,
+        language: s.language,
+        scaleMin: s.settings.scale.min,
+        scaleMax: s.settings.scale.max,
+        ratersPerCase: s.settings.ratersPerCase,
+        blindRating: s.settings.blindRating ? 1 : 0,
+        classification: s.settings.classification,
+        secondRaterNotAtInterviews: s.settings.secondRaterNotAtInterviews ? 1 : 0,
+        now: s.now,
+      }),
+    /** How many ratings (drafts included) the study's cases have. */
+    ratingCount: (studyId: number) => ratingCount.get(studyId)!.n,
+    /** Every assigned rater of every case of the study, cases in their order, raters in theirs (one statement). */
+    caseRaters: (studyId: number) => caseRaters.all(studyId),
     members: (studyId: number) => members.all(studyId),
     member: (studyId: number, userId: number) => member.get(studyId, userId),
     leadCount: (studyId: number) => leadCount.get(studyId)!.n,

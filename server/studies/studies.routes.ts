@@ -3,20 +3,24 @@ import type { Request } from 'express';
 import { route, studyRole, USER, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { parseForm, renderInvalid } from '../http/forms.ts';
-import { notFound, RuleError } from '../lib/errors.ts';
+import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import type { Services } from '../services.ts';
 import { auditEntryView } from '../audit/audit.view.ts';
-import { STUDY_ROLES } from './studies.repo.ts';
-import { addMemberSchema, changeRoleSchema, newStudySchema, studySchema } from './studies.schemas.ts';
+import { settingsOf, STUDY_ROLES } from './studies.repo.ts';
+import { addMemberSchema, changeRoleSchema, newStudySchema, studyFormSchema } from './studies.schemas.ts';
+import { settingsFieldset, settingsValues, settingsValuesUnder } from './studies.view.ts';
 import { loadTemplate, TEMPLATES } from '../framework/templates.ts';
+import { DEFAULT_SETTINGS } from '../studyfile/studyfile.schema.ts';
 
 export function studiesRoutes(s: Services): RouteDef[] {
   const newView = (req: Request) => ({
     title: req.t('studies.new'),
     action: '/studies',
     templates: TEMPLATES.map((t) => ({ value: t.id, label: req.t(t.labelKey) })),
+    settingsForm: settingsFieldset(),
   });
+  const editView = (req: Request) => ({ title: req.t('studies.edit'), action: `/studies/${req.study!.id}`, settingsForm: settingsFieldset() });
   const membersView = (req: Request) => ({
     title: req.t('members.title'),
     members: s.studies.members(req.study!.id),
@@ -34,18 +38,34 @@ export function studiesRoutes(s: Services): RouteDef[] {
 
     /** @route GET /studies/new */
     route('get', '/studies/new', USER, (req, res) => {
-      res.render('studies/form', { ...newView(req), values: { language: req.language, template: 'empty' }, errors: {} });
+      res.render('studies/form', { ...newView(req), values: { language: req.language, template: 'empty', ...settingsValues(DEFAULT_SETTINGS) }, errors: {} });
     }),
 
-    /** @route POST /studies — from a template or empty; the creator becomes the study's lead. */
+    /**
+     * @route POST /studies — from a template or empty, with the rating settings of the form (or
+     * else the template's); the creator becomes the study's lead.
+     */
     route('post', '/studies', USER, async (req, res) => {
+      const invalid = (errors: FormRefusal['fields']) =>
+        renderInvalid(res, 'studies/form', { ...newView(req), values: settingsValuesUnder(req.body, DEFAULT_SETTINGS) }, errors, req.body);
       const form = parseForm(newStudySchema, req.body);
-      if (!form.ok) return renderInvalid(res, 'studies/form', newView(req), form.errors, req.body);
-      const { template: templateId, ...study } = form.data;
+      if (!form.ok) return invalid(form.errors);
+      const { template: templateId, settings, ...study } = form.data;
       const template = loadTemplate(templateId);
-      const id = template
-        ? (await s.studyFile.importer.run({ ...template, study: { ...template.study, ...study } }, { owner: req.user!.id, actorId: req.user!.id })).studyId
-        : s.studies.create(study, req.user!.id);
+      let id: number;
+      try {
+        if (template) {
+          const chosen = settings ?? template.study.settings;
+          s.studies.checkNewSettings(chosen);
+          const doc = { ...template, study: { ...template.study, ...study, settings: chosen } };
+          id = (await s.studyFile.importer.run(doc, { owner: req.user!.id, actorId: req.user!.id })).studyId;
+        } else {
+          id = s.studies.create({ ...study, settings }, req.user!.id);
+        }
+      } catch (err) {
+        if (!(err instanceof FormRefusal)) throw err;
+        return invalid(err.fields);
+      }
       setFlash(req, { kind: 'success', key: 'studies.created' });
       res.redirect(303, `/studies/${id}`);
     }),
@@ -60,21 +80,28 @@ export function studiesRoutes(s: Services): RouteDef[] {
     route('get', '/studies/:id/edit', studyRole('lead'), (req, res) => {
       const study = req.study!;
       res.render('studies/form', {
-        title: req.t('studies.edit'),
-        action: `/studies/${study.id}`,
-        values: { title: study.title, question: study.question, language: study.language },
+        ...editView(req),
+        values: { title: study.title, question: study.question, language: study.language, ...settingsValues(settingsOf(study)) },
         errors: {},
       });
     }),
 
-    /** @route POST /studies/:id — title, question and content language. */
+    /**
+     * @route POST /studies/:id — title, question, content language and the rating settings; a
+     * refused setting comes back (422) with the input kept and the reason next to its field.
+     */
     route('post', '/studies/:id', studyRole('lead'), (req, res) => {
       const study = req.study!;
-      const form = parseForm(studySchema, req.body);
-      if (!form.ok) {
-        return renderInvalid(res, 'studies/form', { title: req.t('studies.edit'), action: `/studies/${study.id}` }, form.errors, req.body);
+      const invalid = (errors: FormRefusal['fields']) =>
+        renderInvalid(res, 'studies/form', { ...editView(req), values: settingsValuesUnder(req.body, settingsOf(study)) }, errors, req.body);
+      const form = parseForm(studyFormSchema, req.body);
+      if (!form.ok) return invalid(form.errors);
+      try {
+        s.studies.update(study.id, form.data, req.user!.id);
+      } catch (err) {
+        if (!(err instanceof FormRefusal)) throw err;
+        return invalid(err.fields);
       }
-      s.studies.update(study.id, form.data, req.user!.id);
       setFlash(req, { kind: 'success', key: 'studies.saved' });
       res.redirect(303, `/studies/${study.id}`);
     }),

@@ -1,20 +1,25 @@
-// Studies and memberships: creation (the creator becomes lead), settings, and members added,
-// changed or removed by a lead, each change with its audit entry in one transaction.
+// Studies and memberships: creation (the creator becomes lead), the study's text and rating
+// settings (every settings rule is checked here, in checkSettings), and members added, changed or
+// removed by a lead, each change with its audit entry in one transaction.
 import type { Db } from '../lib/db.ts';
-import { RuleError } from '../lib/errors.ts';
+import { FormRefusal, RuleError } from '../lib/errors.ts';
 import type { Language } from '../lib/i18n.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { UsersRepo } from '../users/users.repo.ts';
-import type { StudiesRepo, StudyRole, StudyRow } from './studies.repo.ts';
-import { DEFAULT_SETTINGS } from '../studyfile/studyfile.schema.ts';
+import { checkAssignment, isProblem } from '../assignment/assignment.rules.ts';
+import { settingsOf, type StudiesRepo, type StudyRole, type StudyRow } from './studies.repo.ts';
+import { DEFAULT_SETTINGS, type StudySettings } from '../studyfile/studyfile.schema.ts';
+import { namingCases, settingsProblems, type SettingsProblems } from './studies.rules.ts';
 
 export interface StudyInput {
   title: string;
   question: string;
   language: Language;
+  /** Absent: defaults for a new study, unchanged for an existing one. */
+  settings?: StudySettings;
 }
 
-const studyAuditView = (s: StudyRow) => ({ title: s.title, question: s.question, language: s.language });
+const studyAuditView = (s: StudyRow) => ({ title: s.title, question: s.question, language: s.language, settings: settingsOf(s) });
 
 export function studiesService(deps: { db: Db; studies: StudiesRepo; users: UsersRepo; audit: AuditRepo; now: () => Date }) {
   const { db, studies, users, audit } = deps;
@@ -28,16 +33,69 @@ export function studiesService(deps: { db: Db; studies: StudiesRepo; users: User
     }
   }
 
+  /**
+   * Every settings rule, by form field: the values on their own (studies.rules.ts) and, for an
+   * existing study, what its data allows. The scale is fixed once any rating exists (the scores
+   * would mean something else on another scale); raters per case cannot go below the raters a
+   * case already has; the interview rule cannot be switched on while an assignment breaks it
+   * (checked by the assignment's own rule, checkAssignment). Throws a FormRefusal naming them all.
+   */
+  function checkSettings(next: StudySettings, current?: StudyRow): void {
+    const problems: SettingsProblems = settingsProblems(next);
+    if (current) {
+      const before = settingsOf(current);
+      const scaleChanged = next.scale.min !== before.scale.min || next.scale.max !== before.scale.max;
+      if (scaleChanged && !problems.scaleMin && !problems.scaleMax && !problems.scale) {
+        const count = studies.ratingCount(current.id);
+        if (count > 0) problems.scale = { key: 'studies.settings.scaleLocked', params: { count, min: before.scale.min, max: before.scale.max } };
+      }
+      const lowering = next.ratersPerCase < before.ratersPerCase && !problems.ratersPerCase;
+      const switchingRuleOn = next.secondRaterNotAtInterviews && !before.secondRaterNotAtInterviews;
+      if (lowering || switchingRuleOn) {
+        const byCase = new Map<number, ReturnType<StudiesRepo['caseRaters']>>();
+        for (const r of studies.caseRaters(current.id)) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r]);
+        const cases = [...byCase.values()];
+        if (lowering) {
+          const over = cases.filter((raters) => raters.length > next.ratersPerCase).map((raters) => `${raters[0]!.case_name} (${raters.length})`);
+          if (over.length) problems.ratersPerCase = namingCases('studies.settings.ratersAssigned', over, { value: next.ratersPerCase });
+        }
+        if (switchingRuleOn) {
+          const broken = cases.flatMap((raters) => {
+            const chosen = raters.map((r) => r.user_id);
+            const result = checkAssignment({
+              chosen,
+              ratersPerCase: chosen.length,
+              eligible: new Set(chosen),
+              attendees: new Set(raters.filter((r) => r.attended === 1).map((r) => r.user_id)),
+              secondRaterNotAtInterviews: true,
+              current: chosen,
+              withRatings: new Set(),
+            });
+            if (!isProblem(result) || result.problem !== 'attended') return [];
+            return [`${raters[0]!.case_name} (${raters.find((r) => r.user_id === result.userId)!.user_name})`];
+          });
+          if (broken.length) problems.secondRaterNotAtInterviews = namingCases('studies.settings.interviewRule', broken);
+        }
+      }
+    }
+    if (Object.keys(problems).length) throw new FormRefusal(problems);
+  }
+
   return {
+    /** The settings of a new study on their own (for a study made from a template by the importer); throws a FormRefusal. */
+    checkNewSettings: (settings: StudySettings) => checkSettings(settings),
+
     listFor(user: { id: number; isAdmin: boolean }) {
       return user.isAdmin ? studies.listAll(user.id) : studies.listForMember(user.id);
     },
 
     create(input: StudyInput, creatorId: number | null): number {
+      const { settings = DEFAULT_SETTINGS, ...fields } = input;
+      checkSettings(settings);
       return db.transaction(() => {
         const at = iso();
-        const id = studies.insert({ ...input, ...DEFAULT_SETTINGS, frameworkTitle: '', createdBy: creatorId, now: at });
-        audit.record({ at, actorId: creatorId, studyId: id, entity: 'study', entityId: id, action: 'create', after: input });
+        const id = studies.insert({ ...fields, ...settings, frameworkTitle: '', createdBy: creatorId, now: at });
+        audit.record({ at, actorId: creatorId, studyId: id, entity: 'study', entityId: id, action: 'create', after: { ...fields, settings } });
         if (creatorId !== null) {
           studies.addMember({ studyId: id, userId: creatorId, role: 'lead', now: at });
           audit.record({ at, actorId: creatorId, studyId: id, entity: 'membership', entityId: creatorId, action: 'add', after: { role: 'lead' } });
@@ -46,13 +104,19 @@ export function studiesService(deps: { db: Db; studies: StudiesRepo; users: User
       })();
     },
 
+    /**
+     * Saves the study's text and settings after checkSettings, with one audit entry holding the
+     * whole study before and after (settings included, changed or not).
+     */
     update(studyId: number, input: StudyInput, actorId: number): void {
       db.transaction(() => {
         const before = studies.findById(studyId);
         if (!before) throw new RuleError('error.notFound');
+        const { settings = settingsOf(before), ...fields } = input;
+        checkSettings(settings, before);
         const at = iso();
-        studies.update({ id: studyId, ...input, now: at });
-        audit.record({ at, actorId, studyId, entity: 'study', entityId: studyId, action: 'update', before: studyAuditView(before), after: input });
+        studies.update({ id: studyId, ...fields, settings, now: at });
+        audit.record({ at, actorId, studyId, entity: 'study', entityId: studyId, action: 'update', before: studyAuditView(before), after: { ...fields, settings } });
       })();
     },
 

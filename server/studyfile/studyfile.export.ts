@@ -8,18 +8,19 @@ import type { InterviewsRepo } from '../interviews/interviews.repo.ts';
 import type { DocumentsRepo } from '../documents/documents.repo.ts';
 import type { EvidenceRepo } from '../evidence/evidence.repo.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
+import type { ReconcileRepo } from '../reconcile/reconcile.repo.ts';
 import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
 import type { StudyFileInput } from './studyfile.schema.ts';
 
 /** Lists the format lets a file leave out when they are empty. */
-const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'interviews', 'documents', 'evidence']);
+const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'interviews', 'documents', 'evidence']);
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
 
 export function studyFileExporter(deps: {
-  studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; interviews: InterviewsRepo; documents: DocumentsRepo; evidence: EvidenceRepo;
+  studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; reconcile: ReconcileRepo; interviews: InterviewsRepo; documents: DocumentsRepo; evidence: EvidenceRepo;
 }) {
-  const { studies, framework, guides, cases, ratings, interviews, documents, evidence } = deps;
+  const { studies, framework, guides, cases, ratings, reconcile, interviews, documents, evidence } = deps;
 
   return {
     run(studyId: number, scope: 'archive' | 'unblinded'): StudyFileInput {
@@ -94,6 +95,7 @@ export function studyFileExporter(deps: {
           rationale: text(r.rationale),
           submitted: r.submitted_at !== null,
         })),
+        reconciliations: reconcile.forExport(studyId, scope).map((r) => ({ case: r.case_key, condition: r.code, score: r.score, note: r.note, by: r.by_email })),
       };
       // Drop empty optional sections and undefined values, so the file says only what is there.
       return JSON.parse(

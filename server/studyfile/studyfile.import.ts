@@ -14,6 +14,7 @@ import type { EvidenceRepo } from '../evidence/evidence.repo.ts';
 import { groupBy } from '../lib/collections.ts';
 import { KEY_PATTERN } from '../cases/cases.schemas.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
+import type { ReconcileRepo } from '../reconcile/reconcile.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
 import { auditView, type UsersRepo } from '../users/users.repo.ts';
 import type { StudyFile } from './studyfile.schema.ts';
@@ -33,6 +34,7 @@ export function studyFileImporter(deps: {
   guides: GuidesRepo;
   cases: CasesRepo;
   ratings: RatingsRepo;
+  reconcile: ReconcileRepo;
   interviews: InterviewsRepo;
   documents: DocumentsRepo;
   evidence: EvidenceRepo;
@@ -40,7 +42,7 @@ export function studyFileImporter(deps: {
   audit: AuditRepo;
   now: () => Date;
 }) {
-  const { db, studies, framework, guides, cases, ratings, interviews, documents, evidence, users, audit } = deps;
+  const { db, studies, framework, guides, cases, ratings, reconcile, interviews, documents, evidence, users, audit } = deps;
 
   /** Writes the framework of `doc` into an empty study; returns the condition ids by code. */
   function writeFramework(studyId: number, fw: StudyFile['framework']): Map<string, number> {
@@ -152,6 +154,14 @@ export function studyFileImporter(deps: {
             now: at,
           });
         }
+        // Who decided: a member, else an existing account, else a new account without a password or membership.
+        const deciderId = (email: string) =>
+          userIds.get(email) ?? users.findByEmail(email)?.id ?? users.insert({ email, name: email.split('@')[0]!, passwordHash: null, isAdmin: false, now: at });
+        for (const r of doc.reconciliations) {
+          reconcile.decide({
+            caseId: caseIds.get(r.case)!, conditionId: conditionIds.get(r.condition)!, score: r.score, note: r.note, rule: null, by: deciderId(r.by), at,
+          });
+        }
 
         for (const iv of doc.interviews) {
           // Format version 1 has no dates per status step: a reached "held" step takes the interview date.
@@ -194,6 +204,7 @@ export function studyFileImporter(deps: {
             members: doc.members.length,
             cases: doc.cases.length,
             ratings: doc.ratings.length,
+            reconciliations: doc.reconciliations.length,
             interviews: doc.interviews.length,
             documents: doc.documents.length,
             evidence: doc.evidence.length,

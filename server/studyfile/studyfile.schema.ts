@@ -96,6 +96,15 @@ export const ratingSchema = z.strictObject({
   submitted: z.boolean(),
 });
 
+export const reconciliationSchema = z.strictObject({
+  case: key,
+  condition: code,
+  score: z.number().int('file.scoreInteger').nullable(),
+  note: z.string().trim().min(1).max(10_000),
+  /** Usually a member; an administrator who decided without being one is kept by email too. */
+  by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+});
+
 export const interviewSchema = z.strictObject({
   key,
   case: key,
@@ -163,13 +172,13 @@ export const studyFileSchema = z.strictObject({
   interviews: z.array(interviewSchema).default([]),
   documents: z.array(documentSchema).default([]),
   evidence: z.array(evidenceSchema).default([]),
+  reconciliations: z.array(reconciliationSchema).default([]),
   // Sections of the format that later parts of Kader read; a file that carries them is refused
   // (naming the section) rather than imported without them.
-  reconciliations: z.array(z.unknown()).optional(),
   reductions: z.array(z.unknown()).optional(),
   caseAnalyses: z.array(z.unknown()).optional(),
 });
 export type StudyFile = z.output<typeof studyFileSchema>;
 export type StudyFileInput = z.input<typeof studyFileSchema>;
 
-export const NOT_YET_SUPPORTED = ['reconciliations', 'reductions', 'caseAnalyses'] as const;
+export const NOT_YET_SUPPORTED = ['reductions', 'caseAnalyses'] as const;

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { isMessageKey, type MessageKey, type Params } from '../lib/i18n.ts';
 import { NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
 import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
+import { groupBy } from '../lib/collections.ts';
 
 export interface Problem {
   path: string;
@@ -208,6 +209,21 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     else if (!ratable.has(r.condition)) problems.push({ path: `ratings[${i}].condition`, key: 'file.notRatable', params: { code: r.condition } });
     if (r.score !== null && (r.score < scale.min || r.score > scale.max)) {
       problems.push({ path: `ratings[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
+    }
+  });
+
+  const ratingsOfItem = groupBy(doc.ratings, (r) => `${r.case} / ${r.condition}`);
+  duplicates(doc.reconciliations, (r) => `${r.case} / ${r.condition}`, (i) => `reconciliations[${i}]`, problems);
+  doc.reconciliations.forEach((r, i) => {
+    if (!caseRaters.has(r.case)) problems.push({ path: `reconciliations[${i}].case`, key: 'file.unknownCase', params: { case: r.case } });
+    if (!byCode.has(r.condition)) problems.push({ path: `reconciliations[${i}].condition`, key: 'file.unknownCondition', params: { code: r.condition } });
+    else if (!ratable.has(r.condition)) problems.push({ path: `reconciliations[${i}].condition`, key: 'file.notRatable', params: { code: r.condition } });
+    const rated = ratingsOfItem.get(`${r.case} / ${r.condition}`) ?? [];
+    if (caseRaters.has(r.case) && (rated.length === 0 || rated.some((x) => !x.submitted))) {
+      problems.push({ path: `reconciliations[${i}]`, key: 'file.reconcileNotSubmitted', params: { case: r.case, code: r.condition } });
+    }
+    if (r.score !== null && (r.score < scale.min || r.score > scale.max)) {
+      problems.push({ path: `reconciliations[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
     }
   });
   return problems;

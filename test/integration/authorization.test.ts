@@ -14,10 +14,12 @@ import { search } from './access/search.ts';
 import { evidence } from './access/evidence.ts';
 import { assignment } from './access/assignment.ts';
 import { ratings } from './access/ratings.ts';
+import { agreement } from './access/agreement.ts';
+import { reconcile } from './access/reconcile.ts';
 import { PERSONAS, type AccessSection, type Persona, type SharedStudy } from './access/personas.ts';
 
 /** Every feature's section; a new feature adds its file here. */
-const SECTIONS: AccessSection[] = [foundation, framework, cases, guides, interviews, documents, search, evidence, assignment, ratings];
+const SECTIONS: AccessSection[] = [foundation, framework, cases, guides, interviews, documents, search, evidence, assignment, ratings, reconcile, agreement];
 const TABLE: Record<string, Persona[]> = Object.assign({}, ...SECTIONS.map((s) => s.table));
 
 /** Routes whose use would disturb the shared sessions; they are tested in auth.test.ts. */

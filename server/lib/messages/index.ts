@@ -11,6 +11,9 @@ import * as search from '../../search/search.messages.ts';
 import * as evidence from '../../evidence/evidence.messages.ts';
 import * as assignment from '../../assignment/assignment.messages.ts';
 import * as ratings from '../../ratings/ratings.messages.ts';
+import * as reconcile from '../../reconcile/reconcile.messages.ts';
+import * as agreement from '../../agreement/agreement.messages.ts';
+import * as studies from '../../studies/studies.messages.ts';
 
-export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en };
-export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl };
+export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en, ...reconcile.en, ...agreement.en, ...studies.en };
+export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl, ...reconcile.nl, ...agreement.nl, ...studies.nl };

@@ -1,7 +1,8 @@
 // Access to rating: only an assigned rater rates a case (a lead or administrator who is not assigned
-// gets 403); leads see a case's ratings page, reopen a rater's submission and unblind a case.
+// gets 403); leads see a case's ratings page, reopen a rater's submission and unblind a case, and
+// import ratings from CSV; every member downloads the ratings CSV (only what they may see).
 import { makeUser, type TestContext } from '../../helpers/app.ts';
-import { leads, type AccessSection, type Persona } from './personas.ts';
+import { leads, members, type AccessSection, type Persona } from './personas.ts';
 
 const assignedRaters: Persona[] = ['researcher'];
 
@@ -20,6 +21,9 @@ export const ratings: AccessSection = {
     'GET /studies/:id/cases/:case/ratings': leads,
     'POST /studies/:id/cases/:case/raters/:rater/reopen': leads,
     'POST /studies/:id/cases/:case/unblind': leads,
+    'GET /studies/:id/ratings.csv': members,
+    'GET /studies/:id/ratings/import': leads,
+    'POST /studies/:id/ratings/import': leads,
   },
   // Runs after the cases section: its case k1 gets the researcher and a second researcher as raters.
   async setUp(ctx, study) {

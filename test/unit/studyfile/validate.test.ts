@@ -87,7 +87,18 @@ describe('validateStudyFile', () => {
     ['no duplicate (case, condition, rater) ratings', (d) => d.ratings.push({ ...d.ratings[0], score: 2 }), 'ratings[1]', /occurs more than once/],
     ['ratings refer to existing cases', (d) => (d.ratings[0].case = 'y'), 'ratings[0].case', /Case "y" does not exist/],
     ['unknown keys are an error', (d) => (d.framework.conditions[1].colour = 'red'), 'framework.conditions[1]', /Unknown key\(s\): colour/],
-    ['a known but not yet supported section is refused by name', (d) => (d.reconciliations = [{ case: 'x' }]), 'reconciliations', /cannot import the "reconciliations" section yet/],
+    ['a known but not yet supported section is refused by name', (d) => (d.reductions = [{ condition: '2.a' }]), 'reductions', /cannot import the "reductions" section yet/],
+    ['reconciliations are of items whose ratings are all submitted', (d) => {
+      d.ratings[0].submitted = false;
+      d.reconciliations = [{ case: 'x', condition: '2.a', score: 3, note: 'n', by: 'a@example.org' }];
+    }, 'reconciliations[0]', /case "x", condition 2.a: a reconciliation needs the condition's ratings, all of them submitted/i],
+    ['reconciliations are of rated items', (d) => (d.reconciliations = [{ case: 'x', condition: '2.b', score: 3, note: 'n', by: 'a@example.org' }]),
+      'reconciliations[0].condition', /is not rated by raters/],
+    ['reconciliation scores are within the scale', (d) => (d.reconciliations = [{ case: 'x', condition: '2.a', score: 0, note: 'n', by: 'a@example.org' }]),
+      'reconciliations[0].score', /between 1 and 5, or null/],
+    ['reconciliations have a note', (d) => (d.reconciliations = [{ case: 'x', condition: '2.a', score: 3, note: ' ', by: 'a@example.org' }]), 'reconciliations[0].note', /.+/],
+    ['no duplicate reconciliations', (d) => (d.reconciliations = [1, 2].map(() => ({ case: 'x', condition: '2.a', score: 3, note: 'n', by: 'a@example.org' }))),
+      'reconciliations[1]', /occurs more than once/],
     ['documents belong to existing cases', (d) => (d.documents = [{ key: 'd1', case: 'q', title: 'T', filename: 'a.pdf' }]), 'documents[0].case', /Case "q" does not exist/],
     ['document checksums are SHA-256', (d) => (d.documents = [{ key: 'd1', case: 'x', title: 'T', filename: 'a.pdf', sha256: 'abc' }]), 'documents[0].sha256', /Not a SHA-256/],
     ['evidence sources exist', (d) => (d.evidence = [{ case: 'x', condition: '2.a', source: 'nope', quote: 'q' }]), 'evidence[0].source', /no interview or document with key "nope"/],

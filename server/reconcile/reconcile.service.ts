@@ -1,0 +1,187 @@
+// Reconciliation: the queue of items whose raters disagree, one item's scores side by side with its
+// thread, the lead's final score with a note, bulk resolution of minor differences by a named rule,
+// sign-off per case, and the final scores of the study. Which cases take part is decided in
+// reconcile.repo.ts (all raters submitted); what an item needs is decided in reconcile.rules.ts.
+// Every change is written with its audit entry in one transaction; the ratings are never changed.
+import type { Db } from '../lib/db.ts';
+import { FormRefusal, forbidden, HttpError, notFound } from '../lib/errors.ts';
+import { translate } from '../lib/i18n.ts';
+import type { Repos } from '../services.ts';
+import { settingsOf } from '../studies/studies.repo.ts';
+import type { ItemRow } from './reconcile.repo.ts';
+import { assessItem, bulkApplies, bulkScore, finalOf, queueOrder, type BulkRule, type Score } from './reconcile.rules.ts';
+
+/** Who asks: a lead sees every case; anyone else only the cases they rate. */
+export interface Reader {
+  id: number;
+  isLead: boolean;
+}
+
+export function assessRow(row: ItemRow) {
+  const scores = JSON.parse(row.scores) as { rater: string; score: Score }[];
+  const assessment = assessItem(scores.map((s) => s.score));
+  const decision = row.decided_at ? { score: row.final_score } : undefined;
+  return { row, scores, assessment, final: finalOf(assessment, decision) };
+}
+export type AssessedItem = ReturnType<typeof assessRow>;
+
+export function reconcileService(deps: { db: Db; repos: Repos; now: () => Date }) {
+  const { db, repos } = deps;
+  const repo = repos.reconcile;
+
+  function studyOf(studyId: number) {
+    const study = repos.studies.findById(studyId);
+    if (!study) throw notFound();
+    return study;
+  }
+
+  /** The case, ready for reconciliation, for a lead or one of its raters. */
+  function readyCase(studyId: number, caseKey: string, reader: Reader) {
+    const study = studyOf(studyId);
+    const row = repos.cases.findByKey(studyId, caseKey);
+    if (!row) throw notFound();
+    if (!reader.isLead && !repos.cases.ratersOf(row.id).some((r) => r.user_id === reader.id)) throw forbidden();
+    if (!repo.isReady(row.id)) throw new HttpError(409, 'reconcile.notReady', { case: row.name });
+    return { study, row };
+  }
+
+  /** One item of a ready case: the condition, every rater's submitted rating and what they mean. */
+  function itemOf(studyId: number, caseKey: string, code: string, reader: Reader) {
+    const { study, row } = readyCase(studyId, caseKey, reader);
+    const loaded = repos.framework.load(study.id, study.framework_title, study.framework_revision);
+    const condition = loaded.doc.conditions.find((c) => c.code === code);
+    const conditionId = loaded.conditionIds.get(code);
+    const ratings = conditionId === undefined ? [] : repo.itemRatings(row.id, conditionId);
+    if (!condition || conditionId === undefined || ratings.length === 0) throw notFound();
+    return { study, case: row, condition, conditionId, ratings, assessment: assessItem(ratings.map((r) => r.score)) };
+  }
+
+  const at = () => deps.now().toISOString();
+
+  return {
+    /** The queue: every item of the reader's ready cases, open ones first by largest difference, and the cases' sign-off. */
+    queue(studyId: number, reader: Reader) {
+      const study = studyOf(studyId);
+      const raterId = reader.isLead ? null : reader.id;
+      const items = repo.items(studyId, raterId).map(assessRow);
+      const queued = items
+        .filter((i) => i.assessment.kind !== 'agreed')
+        .map((i) => ({ ...i, open: i.final.status === 'open' }))
+        .sort((x, y) => queueOrder(x, y));
+      const byCase = new Map<number, { items: number; queued: number; open: number }>();
+      for (const i of items) {
+        const counts = byCase.get(i.row.case_id) ?? { items: 0, queued: 0, open: 0 };
+        counts.items += 1;
+        if (i.assessment.kind !== 'agreed') counts.queued += 1;
+        if (i.final.status === 'open') counts.open += 1;
+        byCase.set(i.row.case_id, counts);
+      }
+      return {
+        study: { id: study.id, scale: settingsOf(study).scale },
+        queued,
+        bulkCandidates: queued.filter((i) => i.open && bulkApplies(i.assessment)),
+        cases: repo.readyCases(studyId, raterId).map((c) => ({ ...c, ...(byCase.get(c.id) ?? { items: 0, queued: 0, open: 0 }) })),
+        waiting: reader.isLead ? repo.waitingCount(studyId) : 0,
+      };
+    },
+
+    /** One item side by side: the raters' scores, rationales and evidence, the decision and the thread. */
+    item(studyId: number, caseKey: string, code: string, reader: Reader) {
+      const item = itemOf(studyId, caseKey, code, reader);
+      const decision = repo.decision(item.case.id, item.conditionId);
+      return {
+        ...item,
+        scale: settingsOf(item.study).scale,
+        decision,
+        final: finalOf(item.assessment, decision),
+        comments: repo.comments(item.case.id, item.conditionId),
+      };
+    },
+
+    /** The lead's final score for an item the raters disagree on (or changes it), with a note. */
+    decide(studyId: number, caseKey: string, code: string, actorId: number, input: { score: number | 'cannot-judge'; note: string }): void {
+      db.transaction(() => {
+        const item = itemOf(studyId, caseKey, code, { id: actorId, isLead: true });
+        if (item.assessment.kind === 'agreed') throw new HttpError(409, 'reconcile.nothingToDecide', { code });
+        const { scale } = settingsOf(item.study);
+        if (typeof input.score === 'number' && (input.score < scale.min || input.score > scale.max)) {
+          throw new FormRefusal({ score: { key: 'reconcile.scoreRange', params: { min: scale.min, max: scale.max } } });
+        }
+        const before = repo.decision(item.case.id, item.conditionId);
+        const score = input.score === 'cannot-judge' ? null : input.score;
+        const now = at();
+        repo.decide({ caseId: item.case.id, conditionId: item.conditionId, score, note: input.note, rule: null, by: actorId, at: now });
+        repos.audit.record({
+          at: now, actorId, studyId, entity: 'case', entityId: item.case.id, action: 'reconcile',
+          before: before ? { case: item.case.key, condition: code, score: before.score, note: before.note } : { case: item.case.key, condition: code, scores: item.ratings.map((r) => r.score) },
+          after: { case: item.case.key, condition: code, score, note: input.note },
+        });
+      })();
+    },
+
+    /**
+     * Resolves every open minor difference (all raters judged, one point apart) of the study, or of one
+     * case, by a named rule. `expected` is the count the lead was shown: when submissions changed it
+     * meanwhile, nothing is done and the lead looks again.
+     */
+    bulk(studyId: number, actorId: number, input: { rule: BulkRule; caseKey: string | null; expected: number }): number {
+      return db.transaction(() => {
+        const study = studyOf(studyId);
+        const candidates = repo.items(studyId)
+          .map(assessRow)
+          .filter((i) => i.final.status === 'open' && bulkApplies(i.assessment) && (input.caseKey === null || i.row.case_key === input.caseKey));
+        if (candidates.length !== input.expected) throw new HttpError(409, 'reconcile.bulk.changed', { count: candidates.length });
+        if (candidates.length === 0) return 0;
+        const now = at();
+        const note = translate(study.language, `reconcile.bulk.note.${input.rule}`);
+        for (const i of candidates) {
+          repo.decide({ caseId: i.row.case_id, conditionId: i.row.condition_id, score: bulkScore(i.scores.map((s) => s.score), input.rule), note, rule: input.rule, by: actorId, at: now });
+        }
+        repos.audit.record({
+          at: now, actorId, studyId, entity: 'study', entityId: studyId, action: 'reconcile-bulk',
+          after: { rule: input.rule, case: input.caseKey, count: candidates.length, items: candidates.map((i) => `${i.row.case_key}:${i.row.code}`) },
+        });
+        return candidates.length;
+      })();
+    },
+
+    /** A message in an item's thread, by a lead or one of the case's raters. */
+    comment(studyId: number, caseKey: string, code: string, reader: Reader, body: string): void {
+      db.transaction(() => {
+        const item = itemOf(studyId, caseKey, code, reader);
+        const now = at();
+        repo.comment({ caseId: item.case.id, conditionId: item.conditionId, authorId: reader.id, body, at: now });
+        repos.audit.record({
+          at: now, actorId: reader.id, studyId, entity: 'case', entityId: item.case.id, action: 'reconcile-comment',
+          after: { case: item.case.key, condition: code, body },
+        });
+      })();
+    },
+
+    /** Signs off a case whose items all have a final score; signing again clears "changed after sign-off". */
+    signOff(studyId: number, caseKey: string, actorId: number): 'signed' | 'unchanged' {
+      return db.transaction(() => {
+        const { row } = readyCase(studyId, caseKey, { id: actorId, isLead: true });
+        const state = repo.readyCases(studyId).find((c) => c.id === row.id)!;
+        if (state.signed_off_at && !state.changed_after_sign_off) return 'unchanged';
+        const open = repo.items(studyId).map(assessRow).filter((i) => i.row.case_id === row.id && i.final.status === 'open');
+        if (open.length) throw new HttpError(409, 'reconcile.signOff.open', { count: open.length, codes: open.map((i) => i.row.code).join(', ') });
+        const now = at();
+        repo.signOff(row.id, actorId, now);
+        repos.audit.record({
+          at: now, actorId, studyId, entity: 'case', entityId: row.id, action: 'sign-off',
+          before: { case: row.key, signedOffAt: state.signed_off_at, changedAfterSignOff: state.changed_after_sign_off === 1 },
+          after: { case: row.key, signedOffAt: now },
+        });
+        return 'signed';
+      })();
+    },
+
+    /** The final score of every item of every ready case, in case and framework order. */
+    finalScores(studyId: number) {
+      studyOf(studyId);
+      return repo.items(studyId).map(assessRow);
+    },
+  };
+}
+export type ReconcileService = ReturnType<typeof reconcileService>;
