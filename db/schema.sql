@@ -12,6 +12,14 @@ CREATE TABLE audit_log (
   after     TEXT
 ) STRICT;
 
+CREATE TABLE case_analyses (
+  case_id            INTEGER PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+  explanation_degree TEXT    CHECK (explanation_degree IS NULL OR explanation_degree IN ('hardly', 'limited', 'fair', 'good')),
+  narrative          TEXT    NOT NULL DEFAULT '',               -- Markdown
+  updated_by         INTEGER REFERENCES users (id),             -- NULL: written by an import from the command line
+  updated_at         TEXT    NOT NULL
+) STRICT;
+
 CREATE TABLE case_attribute_types (
   id       INTEGER PRIMARY KEY,
   study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
@@ -267,6 +275,19 @@ CREATE TABLE reconciliations (
   PRIMARY KEY (case_id, condition_id)
 ) STRICT;
 
+CREATE TABLE reductions (
+  id           INTEGER PRIMARY KEY,
+  study_id     INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+  condition_id INTEGER NOT NULL REFERENCES conditions (id) ON DELETE CASCADE,
+  method       INTEGER NOT NULL CHECK (method BETWEEN 1 AND 4),
+  reason       TEXT    NOT NULL CHECK (length(trim(reason)) > 0),
+  decided_by   INTEGER NOT NULL REFERENCES users (id),
+  decided_at   TEXT    NOT NULL,
+  reverted_by  INTEGER REFERENCES users (id),
+  reverted_at  TEXT,
+  CHECK ((reverted_by IS NULL) = (reverted_at IS NULL))
+) STRICT;
+
 CREATE TABLE relations (
   id       INTEGER PRIMARY KEY,
   study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
@@ -277,6 +298,15 @@ CREATE TABLE relations (
   position INTEGER NOT NULL,
   UNIQUE (from_id, to_id),
   CHECK (from_id <> to_id)
+) STRICT;
+
+CREATE TABLE report_templates (
+  study_id   INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+  kind       TEXT    NOT NULL CHECK (kind IN ('case', 'cross-case')),
+  body       TEXT    NOT NULL,
+  updated_by INTEGER REFERENCES users (id),
+  updated_at TEXT    NOT NULL,
+  PRIMARY KEY (study_id, kind)
 ) STRICT;
 
 CREATE TABLE roles (
@@ -334,7 +364,7 @@ CREATE TABLE studies (
   created_by                     INTEGER REFERENCES users (id),
   created_at                     TEXT    NOT NULL,
   updated_at                     TEXT    NOT NULL
-, framework_title TEXT NOT NULL DEFAULT '', framework_revision INTEGER NOT NULL DEFAULT 0) STRICT;
+, framework_title TEXT NOT NULL DEFAULT '', framework_revision INTEGER NOT NULL DEFAULT 0, pseudonym_word TEXT NOT NULL DEFAULT '' CHECK (length(pseudonym_word) <= 100)) STRICT;
 
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -395,6 +425,10 @@ CREATE INDEX ratings_rater ON ratings (rater_id);
 CREATE INDEX reconciliation_comments_item ON reconciliation_comments (case_id, condition_id, id);
 
 CREATE INDEX reconciliations_condition ON reconciliations (condition_id);
+
+CREATE UNIQUE INDEX reductions_active ON reductions (condition_id) WHERE reverted_at IS NULL;
+
+CREATE INDEX reductions_study ON reductions (study_id, id);
 
 CREATE INDEX relations_study ON relations (study_id);
 

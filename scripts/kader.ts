@@ -32,6 +32,8 @@ const USAGE = `Usage: npm run --silent kader -- <command> [options]
                          import submitted ratings (all or nothing); prints {"ratings": N, "cases": M}
   agreement ID [--format json|csv]
                          agreement statistics of the submitted scores (default json)
+  analysis ID [--format json]
+                         within- and cross-case analysis of the final scores
   backup FILE            consistent copy of the database (uploads next to it in FILE.uploads/)
   restore FILE           replace the data with a backup (refused while the server runs)
 
@@ -147,6 +149,21 @@ function agreement(config: Readonly<Config>, args: string[]): void {
   }
 }
 
+/** Within- and cross-case analysis of the final scores (cli.md "analysis ID --format json"). */
+function analysis(config: Readonly<Config>, args: string[]): void {
+  const { values, positionals } = parseArgs({ args, options: { format: { type: 'string', default: 'json' } }, allowPositionals: true, strict: true });
+  const id = Number(positionals[0]);
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError('analysis needs a study id: analysis ID [--format json]');
+  if (values.format !== 'json') throw new UsageError(`--format must be json, not "${values.format}".`);
+  const services = openServices(config);
+  try {
+    if (!services.repos.studies.findById(id)) throw new UsageError(`There is no study ${id}; see study:list.`);
+    process.stdout.write(`${JSON.stringify(services.analysis.analysis(id), null, 2)}\n`);
+  } finally {
+    services.db.close();
+  }
+}
+
 /** Ratings CSV (study-format.md): on refusal every problem on stderr as `line N: reason`, status 1, nothing stored. */
 function ratingsImport(config: Readonly<Config>, args: string[]): void {
   const [idText, file] = args;
@@ -208,6 +225,8 @@ async function main(argv: string[]): Promise<void> {
       return studyExport(config, rest);
     case 'agreement':
       return agreement(config, rest);
+    case 'analysis':
+      return analysis(config, rest);
     case 'ratings:import':
       return ratingsImport(config, rest);
     case 'backup':

@@ -14,6 +14,8 @@ import { evidenceRepo } from './evidence/evidence.repo.ts';
 import { assignmentRepo } from './assignment/assignment.repo.ts';
 import { agreementRepo } from './agreement/agreement.repo.ts';
 import { agreementService } from './agreement/agreement.service.ts';
+import { analysisRepo } from './analysis/analysis.repo.ts';
+import { analysisService } from './analysis/analysis.service.ts';
 import { evidenceService } from './evidence/evidence.service.ts';
 import { assignmentService } from './assignment/assignment.service.ts';
 import { ratingsService } from './ratings/ratings.service.ts';
@@ -50,6 +52,7 @@ export function createRepos(db: Db) {
     evidence: evidenceRepo(db),
     assignment: assignmentRepo(db),
     agreement: agreementRepo(db),
+    analysis: analysisRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
@@ -72,6 +75,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     ratings: ratingsService({ db, repos, now: clock }),
     reconcile: reconcileService({ db, repos, now: clock }),
     agreement: agreementService({ repos }),
+    analysis: analysisService({ db, repos, now: clock }),
     documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),

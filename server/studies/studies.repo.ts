@@ -20,6 +20,8 @@ export interface StudyRow {
   second_rater_not_at_interviews: 0 | 1;
   framework_title: string;
   framework_revision: number;
+  /** The word pseudonyms are made of; '' = the default for the language (analysis.rules.ts pseudonymWord). */
+  pseudonym_word: string;
   created_by: number | null;
   created_at: string;
   updated_at: string;

@@ -1,6 +1,7 @@
 // Writes a study as a study file (study-format.md). Ratings follow blinding: a lead's export holds
 // only submitted ratings of cases that are no longer blind; the operator's archive holds all.
 import { groupBy } from '../lib/collections.ts';
+import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import type { FrameworkRepo } from '../framework/framework.repo.ts';
 import type { GuidesRepo } from '../guides/guides.repo.ts';
@@ -13,14 +14,14 @@ import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
 import type { StudyFileInput } from './studyfile.schema.ts';
 
 /** Lists the format lets a file leave out when they are empty. */
-const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'interviews', 'documents', 'evidence']);
+const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'reductions', 'caseAnalyses', 'interviews', 'documents', 'evidence']);
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
 
 export function studyFileExporter(deps: {
-  studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; reconcile: ReconcileRepo; interviews: InterviewsRepo; documents: DocumentsRepo; evidence: EvidenceRepo;
+  studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; reconcile: ReconcileRepo; analysis: AnalysisRepo; interviews: InterviewsRepo; documents: DocumentsRepo; evidence: EvidenceRepo;
 }) {
-  const { studies, framework, guides, cases, ratings, reconcile, interviews, documents, evidence } = deps;
+  const { studies, framework, guides, cases, ratings, reconcile, analysis, interviews, documents, evidence } = deps;
 
   return {
     run(studyId: number, scope: 'archive' | 'unblinded'): StudyFileInput {
@@ -96,6 +97,16 @@ export function studyFileExporter(deps: {
           submitted: r.submitted_at !== null,
         })),
         reconciliations: reconcile.forExport(studyId, scope).map((r) => ({ case: r.case_key, condition: r.code, score: r.score, note: r.note, by: r.by_email })),
+        // Active decisions only: the file carries the reduced framework, the database keeps the history.
+        reductions: analysis
+          .reductions(studyId)
+          .filter((r) => r.reverted_at === null)
+          .reverse()
+          .map((r) => ({ condition: r.code, method: r.method, reason: r.reason, by: r.decided_by_email })),
+        caseAnalyses: analysis
+          .caseAnalyses(studyId)
+          .filter((a) => a.explanation_degree !== null || a.narrative !== '')
+          .map((a) => ({ case: a.case_key, explanationDegree: a.explanation_degree ?? undefined, narrative: text(a.narrative) })),
       };
       // Drop empty optional sections and undefined values, so the file says only what is there.
       return JSON.parse(

@@ -1,9 +1,12 @@
 // Imports a validated study file as a new study, all in one transaction: framework, roles and
 // questions, members (accounts created without a password where needed), cases with measures
-// and raters, and ratings. Nothing is stored when anything fails.
+// and raters, ratings, final scores, reduction decisions and case analyses. Nothing is stored when
+// anything fails.
 import type { Db } from '../lib/db.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { randomToken, sha256 } from '../lib/tokens.ts';
+import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
+import type { ReductionMethod } from '../analysis/analysis.rules.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import { conditionWrite, type FrameworkRepo } from '../framework/framework.repo.ts';
@@ -35,6 +38,7 @@ export function studyFileImporter(deps: {
   cases: CasesRepo;
   ratings: RatingsRepo;
   reconcile: ReconcileRepo;
+  analysis: AnalysisRepo;
   interviews: InterviewsRepo;
   documents: DocumentsRepo;
   evidence: EvidenceRepo;
@@ -42,7 +46,7 @@ export function studyFileImporter(deps: {
   audit: AuditRepo;
   now: () => Date;
 }) {
-  const { db, studies, framework, guides, cases, ratings, reconcile, interviews, documents, evidence, users, audit } = deps;
+  const { db, studies, framework, guides, cases, ratings, reconcile, analysis, interviews, documents, evidence, users, audit } = deps;
 
   /** Writes the framework of `doc` into an empty study; returns the condition ids by code. */
   function writeFramework(studyId: number, fw: StudyFile['framework']): Map<string, number> {
@@ -162,6 +166,12 @@ export function studyFileImporter(deps: {
             caseId: caseIds.get(r.case)!, conditionId: conditionIds.get(r.condition)!, score: r.score, note: r.note, rule: null, by: deciderId(r.by), at,
           });
         }
+        for (const r of doc.reductions) {
+          analysis.insertReduction({ studyId, conditionId: conditionIds.get(r.condition)!, method: r.method as ReductionMethod, reason: r.reason, by: deciderId(r.by), at });
+        }
+        for (const a of doc.caseAnalyses) {
+          analysis.saveCaseAnalysis({ caseId: caseIds.get(a.case)!, degree: a.explanationDegree ?? null, narrative: a.narrative ?? '', by: options.actorId, at });
+        }
 
         for (const iv of doc.interviews) {
           // Format version 1 has no dates per status step: a reached "held" step takes the interview date.
@@ -205,6 +215,8 @@ export function studyFileImporter(deps: {
             cases: doc.cases.length,
             ratings: doc.ratings.length,
             reconciliations: doc.reconciliations.length,
+            reductions: doc.reductions.length,
+            caseAnalyses: doc.caseAnalyses.length,
             interviews: doc.interviews.length,
             documents: doc.documents.length,
             evidence: doc.evidence.length,

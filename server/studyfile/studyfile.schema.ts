@@ -105,6 +105,21 @@ export const reconciliationSchema = z.strictObject({
   by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
 });
 
+/** A complexity-reduction decision (method-notes.md step 7); the file holds the active ones. */
+export const reductionSchema = z.strictObject({
+  condition: code,
+  method: z.number().int().min(1).max(4),
+  reason: z.string().trim().min(1).max(10_000),
+  by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+});
+
+/** A lead's within-case analysis of a case: explanation degree (absent or null = none yet) and narrative. */
+export const caseAnalysisSchema = z.strictObject({
+  case: key,
+  explanationDegree: z.enum(['hardly', 'limited', 'fair', 'good']).nullable().optional(),
+  narrative: optionalText(100_000),
+});
+
 export const interviewSchema = z.strictObject({
   key,
   case: key,
@@ -173,12 +188,11 @@ export const studyFileSchema = z.strictObject({
   documents: z.array(documentSchema).default([]),
   evidence: z.array(evidenceSchema).default([]),
   reconciliations: z.array(reconciliationSchema).default([]),
-  // Sections of the format that later parts of Kader read; a file that carries them is refused
-  // (naming the section) rather than imported without them.
-  reductions: z.array(z.unknown()).optional(),
-  caseAnalyses: z.array(z.unknown()).optional(),
+  reductions: z.array(reductionSchema).default([]),
+  caseAnalyses: z.array(caseAnalysisSchema).default([]),
 });
 export type StudyFile = z.output<typeof studyFileSchema>;
 export type StudyFileInput = z.input<typeof studyFileSchema>;
 
-export const NOT_YET_SUPPORTED = ['reductions', 'caseAnalyses'] as const;
+/** Sections of the format that this version cannot import yet: a file that carries one is refused by name. */
+export const NOT_YET_SUPPORTED: readonly string[] = [];

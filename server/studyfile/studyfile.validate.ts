@@ -226,6 +226,19 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
       problems.push({ path: `reconciliations[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
     }
   });
+
+  // At most one active reduction decision per condition; method 3 (grouping) needs a grouping to belong to.
+  duplicates(doc.reductions, (r) => r.condition, (i) => `reductions[${i}].condition`, problems);
+  const grouped = new Set(fw.groupings.flatMap((g) => g.members));
+  doc.reductions.forEach((r, i) => {
+    if (!byCode.has(r.condition)) problems.push({ path: `reductions[${i}].condition`, key: 'file.unknownCondition', params: { code: r.condition } });
+    else if (r.method === 3 && !grouped.has(r.condition)) problems.push({ path: `reductions[${i}].method`, key: 'file.reductionNoGrouping', params: { code: r.condition } });
+  });
+
+  duplicates(doc.caseAnalyses, (a) => a.case, (i) => `caseAnalyses[${i}].case`, problems);
+  doc.caseAnalyses.forEach((a, i) => {
+    if (!caseRaters.has(a.case)) problems.push({ path: `caseAnalyses[${i}].case`, key: 'file.unknownCase', params: { case: a.case } });
+  });
   return problems;
 }
 

@@ -53,13 +53,13 @@ describe('import and export in the browser', () => {
     const doc = JSON.parse(fs.readFileSync(ATLAS, 'utf8'));
     doc.ratings[0].score = 9;
     doc.cases[1].raters = ['nobody@example.org', 'rater.b@example.org'];
-    doc.reductions = [{ condition: '2.a' }];
+    doc.reductions = [{ condition: '2.a', method: 1, reason: 'No spread.', by: 'lead@example.org' }];
     const res = await upload(lead.agent, lead.csrf, Buffer.from(JSON.stringify(doc)), 'atlas-broken.json');
     expect(res.status).toBe(422);
     expect(res.text).toContain('atlas-broken.json was not imported; nothing was stored');
     expect(res.text).toContain('ratings[0].score');
     expect(res.text).toContain('nobody@example.org is not a member of the study');
-    expect(res.text).toContain('cannot import the &#34;reductions&#34; section yet');
+    expect(res.text).toContain('reductions[0].condition');
     expect(services.repos.studies.listIdsAndTitles()).toEqual([]);
     expect(services.repos.users.findByEmail('rater.a@example.org')).toBeUndefined();
   });

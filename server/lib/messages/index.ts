@@ -14,6 +14,7 @@ import * as ratings from '../../ratings/ratings.messages.ts';
 import * as reconcile from '../../reconcile/reconcile.messages.ts';
 import * as agreement from '../../agreement/agreement.messages.ts';
 import * as studies from '../../studies/studies.messages.ts';
+import * as analysis from '../../analysis/analysis.messages.ts';
 
-export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en, ...reconcile.en, ...agreement.en, ...studies.en };
-export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl, ...reconcile.nl, ...agreement.nl, ...studies.nl };
+export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en, ...reconcile.en, ...agreement.en, ...studies.en, ...analysis.en };
+export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl, ...reconcile.nl, ...agreement.nl, ...studies.nl, ...analysis.nl };

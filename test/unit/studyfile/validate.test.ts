@@ -87,7 +87,19 @@ describe('validateStudyFile', () => {
     ['no duplicate (case, condition, rater) ratings', (d) => d.ratings.push({ ...d.ratings[0], score: 2 }), 'ratings[1]', /occurs more than once/],
     ['ratings refer to existing cases', (d) => (d.ratings[0].case = 'y'), 'ratings[0].case', /Case "y" does not exist/],
     ['unknown keys are an error', (d) => (d.framework.conditions[1].colour = 'red'), 'framework.conditions[1]', /Unknown key\(s\): colour/],
-    ['a known but not yet supported section is refused by name', (d) => (d.reductions = [{ condition: '2.a' }]), 'reductions', /cannot import the "reductions" section yet/],
+    ['reductions refer to existing conditions', (d) => (d.reductions = [{ condition: '2.z', method: 1, reason: 'r', by: 'a@example.org' }]),
+      'reductions[0].condition', /"2.z" does not exist/],
+    ['reduction methods are 1 to 4', (d) => (d.reductions = [{ condition: '2.a', method: 5, reason: 'r', by: 'a@example.org' }]), 'reductions[0].method', /at most 4/],
+    ['reductions give a reason', (d) => (d.reductions = [{ condition: '2.a', method: 1, reason: '  ', by: 'a@example.org' }]), 'reductions[0].reason', /Must not be empty/],
+    ['reductions are decided by an email', (d) => (d.reductions = [{ condition: '2.a', method: 1, reason: 'r', by: 'lead' }]), 'reductions[0].by', /Not a valid email address/],
+    ['at most one reduction per condition', (d) => (d.reductions = [1, 2].map((method) => ({ condition: '2.a', method, reason: 'r', by: 'a@example.org' }))),
+      'reductions[1].condition', /"2.a" occurs more than once/],
+    ['method 3 needs a condition in a grouping', (d) => (d.reductions = [{ condition: '0', method: 3, reason: 'r', by: 'a@example.org' }]),
+      'reductions[0].method', /belongs to a grouping of the framework; 0 belongs to none/],
+    ['case analyses are of existing cases', (d) => (d.caseAnalyses = [{ case: 'q', explanationDegree: 'good' }]), 'caseAnalyses[0].case', /Case "q" does not exist/],
+    ['explanation degrees are hardly, limited, fair or good', (d) => (d.caseAnalyses = [{ case: 'x', explanationDegree: 'excellent' }]),
+      'caseAnalyses[0].explanationDegree', /Must be one of "hardly", "limited", "fair", "good"/],
+    ['no duplicate case analyses', (d) => (d.caseAnalyses = [{ case: 'x', narrative: 'a' }, { case: 'x', explanationDegree: 'fair' }]), 'caseAnalyses[1].case', /"x" occurs more than once/],
     ['reconciliations are of items whose ratings are all submitted', (d) => {
       d.ratings[0].submitted = false;
       d.reconciliations = [{ case: 'x', condition: '2.a', score: 3, note: 'n', by: 'a@example.org' }];
@@ -138,6 +150,18 @@ describe('validateStudyFile', () => {
       expect(hit!.message).toMatch(message);
     });
   }
+
+  it('accepts reductions (methods 1–4) and case analyses with or without a degree', () => {
+    const doc = base();
+    doc.reductions = [
+      { condition: '2.a', method: 3, reason: 'Grouped with 2.b.', by: 'A@Example.org' },
+      { condition: '0', method: 4, reason: 'Levels.', by: 'lead@example.org' },
+    ];
+    doc.caseAnalyses = [{ case: 'x', explanationDegree: 'limited', narrative: 'Mostly *limited*.' }];
+    expect(problemsOf(doc)).toEqual([]);
+    doc.caseAnalyses = [{ case: 'x', explanationDegree: null, narrative: 'Not decided.' }];
+    expect(problemsOf(doc)).toEqual([]);
+  });
 
   it('reports every problem of a file at once, not just the first', () => {
     const doc = base();
