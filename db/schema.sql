@@ -56,7 +56,7 @@ CREATE TABLE cases (
   selection_reason TEXT    NOT NULL DEFAULT '',
   position         INTEGER NOT NULL,
   created_at       TEXT    NOT NULL,
-  updated_at       TEXT    NOT NULL, version INTEGER NOT NULL DEFAULT 1, unblinded_at TEXT, unblinded_by INTEGER REFERENCES users (id), signed_off_at TEXT, signed_off_by INTEGER REFERENCES users (id),
+  updated_at       TEXT    NOT NULL, version INTEGER NOT NULL DEFAULT 1, unblinded_at TEXT, unblinded_by INTEGER REFERENCES users (id), signed_off_at TEXT, signed_off_by INTEGER REFERENCES users (id), aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases) AND json_type(aliases) = 'array'),
   UNIQUE (study_id, key)
 ) STRICT;
 
