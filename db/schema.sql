@@ -398,11 +398,15 @@ CREATE INDEX evidence_document ON evidence (document_id);
 
 CREATE INDEX evidence_interview ON evidence (interview_id);
 
+CREATE INDEX evidence_study ON evidence (study_id);
+
 CREATE INDEX grouping_members_condition ON grouping_members (condition_id);
 
 CREATE INDEX interview_conditions_condition ON interview_conditions (condition_id);
 
 CREATE INDEX interview_interviewers_user ON interview_interviewers (user_id);
+
+CREATE INDEX interview_roles_role ON interview_roles (role_id);
 
 CREATE INDEX interviews_case ON interviews (case_id, date);
 
@@ -414,9 +418,13 @@ CREATE INDEX password_tokens_user ON password_tokens (user_id);
 
 CREATE INDEX question_conditions_condition ON question_conditions (condition_id);
 
+CREATE INDEX question_roles_role ON question_roles (role_id);
+
 CREATE INDEX questions_study ON questions (study_id, position);
 
 CREATE INDEX rating_evidence_evidence ON rating_evidence (evidence_id);
+
+CREATE INDEX ratings_case_rater ON ratings (case_id, rater_id, submitted_at);
 
 CREATE INDEX ratings_condition ON ratings (condition_id);
 

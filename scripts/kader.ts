@@ -16,6 +16,7 @@ import { randomToken } from '../server/lib/tokens.ts';
 import { createServices } from '../server/services.ts';
 import { agreementCsv } from '../server/agreement/agreement.csv.ts';
 import { parseStudyFileText, type Problem } from '../server/studyfile/studyfile.validate.ts';
+import { DEMO_PEOPLE, DEMO_TITLE, loadDemo } from '../server/demo/demo.service.ts';
 
 class UsageError extends Error {}
 
@@ -26,8 +27,9 @@ const USAGE = `Usage: npm run --silent kader -- <command> [options]
   study:list             one line per study: id, title
   study:import FILE.json [--owner EMAIL]
                          import a study file as a new study; prints {"study": ID}
-  study:export ID [--out FILE]
-                         write the study file (the complete archive) to stdout or FILE
+  study:export ID [--anonymize] [--out FILE]
+                         write the study file (the complete archive) to stdout or FILE;
+                         --anonymize: case names and keys replaced by pseudonyms everywhere
   ratings:import ID FILE.csv
                          import submitted ratings (all or nothing); prints {"ratings": N, "cases": M}
   agreement ID [--format json|csv]
@@ -36,6 +38,7 @@ const USAGE = `Usage: npm run --silent kader -- <command> [options]
                          within- and cross-case analysis of the final scores
   backup FILE            consistent copy of the database (uploads next to it in FILE.uploads/)
   restore FILE           replace the data with a backup (refused while the server runs)
+  demo                   load the demo study; prints its address and the demo accounts (refused when loaded before)
 
 Environment: DATA_DIR (default ./data), as for the server.`;
 
@@ -117,12 +120,13 @@ async function studyImport(config: Readonly<Config>, args: string[]): Promise<vo
 function studyExport(config: Readonly<Config>, args: string[]): void {
   const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' }, anonymize: { type: 'boolean' } }, allowPositionals: true, strict: true });
   const id = Number(positionals[0]);
-  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError('study:export needs a study id: study:export ID [--out FILE]');
-  if (values.anonymize) throw new UsageError('--anonymize is not available yet in this version of Kader; nothing was written.');
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError('study:export needs a study id: study:export ID [--anonymize] [--out FILE]');
   const services = openServices(config);
   try {
     if (!services.repos.studies.findById(id)) throw new UsageError(`There is no study ${id}; see study:list.`);
-    const json = `${JSON.stringify(services.studyFile.exporter.run(id, 'archive'), null, 2)}\n`;
+    // --anonymize: study-format.md; the choices (pseudonymous keys, order) are in studyfile.export.ts anonymiseStudyFile.
+    const anonymisation = values.anonymize ? services.anonymise.context(id) : undefined;
+    const json = `${JSON.stringify(services.studyFile.exporter.run(id, 'archive', anonymisation), null, 2)}\n`;
     if (values.out) {
       const tmp = `${values.out}.partial`;
       fs.writeFileSync(tmp, json);
@@ -207,6 +211,30 @@ function restore(config: Readonly<Config>, args: string[]): void {
   console.log(JSON.stringify({ restored: path.resolve(file), ...result }));
 }
 
+/** Loads the demo study and prints where it is and how to sign in (cli.md "demo"). */
+async function demo(config: Readonly<Config>): Promise<void> {
+  const services = openServices(config);
+  const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}`;
+  try {
+    console.error('Loading the demo study and extracting the text of its documents…');
+    const loaded = await loadDemo(services.db, config, { actorId: null });
+    await loaded.textExtracted;
+    const c = loaded.counts;
+    console.log(`Loaded the demo study: ${c.cases} cases, ${c.interviews} interviews, ${c.documents} documents, ${c.evidence} pieces of evidence, ${c.ratings} ratings, ${c.decisions} final scores decided, ${c.analyses} case analyses.`);
+    console.log(`Study: ${base}/studies/${loaded.studyId}`);
+    console.log(`Accounts (password for all: ${loaded.password}):`);
+    for (const a of loaded.accounts) console.log(`  ${a.email.padEnd(28)} ${a.role.padEnd(11)} ${a.name}`);
+    console.log('These accounts share a published password: use them to try Kader out, not for real work.');
+  } catch (err) {
+    if (!(err instanceof RuleError)) throw err;
+    const lead = services.repos.users.findByEmail(DEMO_PEOPLE[0].email);
+    const study = lead && services.repos.studies.listForMember(lead.id).find((st) => st.title === DEMO_TITLE);
+    throw new UsageError(`${translate('en', err.messageKey, err.params)}${study ? ` The demo study is at ${base}/studies/${study.id}.` : ''}`);
+  } finally {
+    services.db.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -233,6 +261,8 @@ async function main(argv: string[]): Promise<void> {
       return backup(config, rest);
     case 'restore':
       return restore(config, rest);
+    case 'demo':
+      return demo(config);
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
   }

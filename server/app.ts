@@ -34,8 +34,15 @@ import { assignmentRoutes } from './assignment/assignment.routes.ts';
 import { ratingsRoutes } from './ratings/ratings.routes.ts';
 import { agreementRoutes } from './agreement/agreement.routes.ts';
 import { reconcileRoutes } from './reconcile/reconcile.routes.ts';
+import { crossCaseRoutes } from './cross-case/cross-case.routes.ts';
+import { reductionRoutes } from './reduction/reduction.routes.ts';
+import { reportsRoutes } from './reports/reports.routes.ts';
+import { withinRoutes } from './within-case/within.routes.ts';
 import { studyFileRoutes } from './studyfile/studyfile.routes.ts';
+import { anonymiseRoutes } from './anonymise/anonymise.routes.ts';
+import { exportsRoutes } from './exports/exports.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
+import { demoRoutes } from './demo/demo.routes.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VIEWS_DIR = path.join(root, 'views');
@@ -140,6 +147,7 @@ export function createApp(deps: AppDeps): KaderApp {
     ...authRoutes(services),
     ...accountRoutes(services),
     ...adminRoutes(services, config.publicUrl),
+    ...demoRoutes(services, config),
     // Before the study routes: /studies/import must not be taken for /studies/:id.
     ...studyFileRoutes(services),
     ...studiesRoutes(services),
@@ -154,6 +162,12 @@ export function createApp(deps: AppDeps): KaderApp {
     ...ratingsRoutes(services),
     ...agreementRoutes(services),
     ...reconcileRoutes(services),
+    ...crossCaseRoutes(services),
+    ...reductionRoutes(services),
+    ...reportsRoutes(services),
+    ...anonymiseRoutes(services),
+    ...exportsRoutes(services),
+    ...withinRoutes(services),
   ];
   // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
   for (const r of app.routeTable) {

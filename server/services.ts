@@ -16,6 +16,10 @@ import { agreementRepo } from './agreement/agreement.repo.ts';
 import { agreementService } from './agreement/agreement.service.ts';
 import { analysisRepo } from './analysis/analysis.repo.ts';
 import { analysisService } from './analysis/analysis.service.ts';
+import { reportsRepo } from './reports/reports.repo.ts';
+import { reportsService } from './reports/reports.service.ts';
+import { anonymiseService } from './anonymise/anonymise.service.ts';
+import { exportsService } from './exports/exports.service.ts';
 import { evidenceService } from './evidence/evidence.service.ts';
 import { assignmentService } from './assignment/assignment.service.ts';
 import { ratingsService } from './ratings/ratings.service.ts';
@@ -53,6 +57,7 @@ export function createRepos(db: Db) {
     assignment: assignmentRepo(db),
     agreement: agreementRepo(db),
     analysis: analysisRepo(db),
+    reports: reportsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
@@ -76,6 +81,10 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     reconcile: reconcileService({ db, repos, now: clock }),
     agreement: agreementService({ repos }),
     analysis: analysisService({ db, repos, now: clock }),
+    // Its own (stateless) analysis service: the model is computed per request either way.
+    reports: reportsService({ db, repos, analysis: analysisService({ db, repos, now: clock }), now: clock }),
+    anonymise: anonymiseService({ db, repos, now: clock }),
+    exports: exportsService({ db, repos, now: clock }),
     documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {
       importer: studyFileImporter({ db, ...repos, now: clock }),

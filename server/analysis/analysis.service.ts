@@ -572,8 +572,18 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
       };
     },
 
-    /** The lead records a case's explanation degree (or clears it) and narrative. */
-    setCaseAnalysis(studyId: number, caseKey: string, actorId: number, input: { explanationDegree: ExplanationDegree | null; narrative: string }): void {
+    /**
+     * The lead records a case's explanation degree (or clears it) and narrative. With
+     * `expectedUpdatedAt` (the case's `analysisUpdatedAt` when the form was opened; null = never
+     * saved) a form saved meanwhile by someone else is refused as stale and nothing is written.
+     */
+    setCaseAnalysis(
+      studyId: number,
+      caseKey: string,
+      actorId: number,
+      input: { explanationDegree: ExplanationDegree | null; narrative: string },
+      expectedUpdatedAt?: string | null,
+    ): void {
       if (input.explanationDegree !== null && !EXPLANATION_DEGREES.includes(input.explanationDegree)) {
         throw new FormRefusal({ explanationDegree: { key: 'analysis.degreeInvalid' } });
       }
@@ -583,6 +593,9 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
         const row = repos.cases.findByKey(studyId, caseKey);
         if (!row) throw notFound();
         const before = repos.analysis.caseAnalysis(row.id);
+        if (expectedUpdatedAt !== undefined && (before?.updated_at ?? null) !== expectedUpdatedAt) {
+          throw new FormRefusal({ _form: { key: 'within.stale' } });
+        }
         const now = at();
         repos.analysis.saveCaseAnalysis({ caseId: row.id, degree: input.explanationDegree, narrative: input.narrative, by: actorId, at: now });
         repos.audit.record({

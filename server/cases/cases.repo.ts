@@ -15,6 +15,8 @@ export interface CaseRow {
   attributes: string; // JSON object
   selection_reason: string;
   position: number;
+  /** JSON array of other ways the case's name is written ("Dordt"): anonymisation replaces them too. */
+  aliases: string;
 }
 
 /** A case with its optimistic-concurrency version and the number of its measures. */
@@ -40,6 +42,8 @@ export interface CaseWrite {
   group: string;
   attributes: Record<string, AttributeValue>;
   selectionReason: string;
+  /** Other ways the name is written; absent: none (insert) or unchanged (update). */
+  aliases?: readonly string[];
 }
 
 export interface AttributeTypeRow {
@@ -71,10 +75,10 @@ export interface MeasureWrite {
 
 export function casesRepo(db: Db) {
   const list = db.prepare<[number], CaseRow>(
-    'SELECT id, key, name, pseudonym, grp, attributes, selection_reason, position FROM cases WHERE study_id = ? ORDER BY position, id',
+    'SELECT id, key, name, pseudonym, grp, attributes, selection_reason, position, aliases FROM cases WHERE study_id = ? ORDER BY position, id',
   );
   const listWithCounts = db.prepare<[number], CaseListRow>(
-    `SELECT c.id, c.key, c.name, c.pseudonym, c.grp, c.attributes, c.selection_reason, c.position, c.version,
+    `SELECT c.id, c.key, c.name, c.pseudonym, c.grp, c.attributes, c.selection_reason, c.position, c.aliases, c.version,
             (SELECT count(*) FROM case_measures m WHERE m.case_id = c.id) AS measure_count,
             (SELECT count(*) FROM interviews i WHERE i.case_id = c.id AND i.status <> 'planned') AS interviews_held,
             (SELECT count(*) FROM interviews i WHERE i.case_id = c.id AND i.status = 'approved') AS interviews_approved,
@@ -91,7 +95,7 @@ export function casesRepo(db: Db) {
   );
   const count = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM cases WHERE study_id = ?');
   const byKey = db.prepare<[number, string], CaseFullRow>(
-    `SELECT id, key, name, pseudonym, grp, attributes, selection_reason, position, version, created_at, updated_at
+    `SELECT id, key, name, pseudonym, grp, attributes, selection_reason, position, aliases, version, created_at, updated_at
      FROM cases WHERE study_id = ? AND key = ?`,
   );
   const measuresOf = db.prepare<[number], MeasureRow>(
@@ -103,15 +107,17 @@ export function casesRepo(db: Db) {
   );
   const nextPosition = db.prepare<[number], { p: number }>('SELECT coalesce(max(position) + 1, 0) AS p FROM cases WHERE study_id = ?');
   const insert = db.prepare(
-    `INSERT INTO cases (study_id, key, name, pseudonym, grp, attributes, selection_reason, position, created_at, updated_at)
-     VALUES (@studyId, @key, @name, @pseudonym, @group, @attributes, @selectionReason, @position, @now, @now)`,
+    `INSERT INTO cases (study_id, key, name, pseudonym, grp, attributes, selection_reason, aliases, position, created_at, updated_at)
+     VALUES (@studyId, @key, @name, @pseudonym, @group, @attributes, @selectionReason, @aliases, @position, @now, @now)`,
   );
-  const update = db.prepare<{ id: number; version: number; name: string; pseudonym: string | null; group: string; attributes: string; selectionReason: string; now: string }>(
+  const update = db.prepare<{ id: number; version: number; name: string; pseudonym: string | null; group: string; attributes: string; selectionReason: string; aliases: string | null; now: string }>(
     `UPDATE cases SET name = @name, pseudonym = @pseudonym, grp = @group, attributes = @attributes, selection_reason = @selectionReason,
-       version = version + 1, updated_at = @now
+       aliases = coalesce(@aliases, aliases), version = version + 1, updated_at = @now
      WHERE id = @id AND version = @version`,
   );
   const bumpVersion = db.prepare<[string, number]>('UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ?');
+  const setAliases = db.prepare<[string, string, number]>('UPDATE cases SET aliases = ?, version = version + 1, updated_at = ? WHERE id = ?');
+  const setPseudonym = db.prepare<[string | null, string, number]>('UPDATE cases SET pseudonym = ?, version = version + 1, updated_at = ? WHERE id = ?');
   const insertMeasure = db.prepare<[number, string, number | null, number, number]>(
     'INSERT INTO case_measures (case_id, variable, year, value, position) VALUES (?, ?, ?, ?, ?)',
   );
@@ -143,11 +149,18 @@ export function casesRepo(db: Db) {
     ratersOf: (caseId: number) => ratersOf.all(caseId),
     nextPosition: (studyId: number) => nextPosition.get(studyId)!.p,
     insert: (studyId: number, c: CaseWrite, position: number, now: string) =>
-      Number(insert.run({ studyId, ...c, attributes: JSON.stringify(c.attributes), position, now }).lastInsertRowid),
+      Number(insert.run({ studyId, ...c, attributes: JSON.stringify(c.attributes), aliases: JSON.stringify(c.aliases ?? []), position, now }).lastInsertRowid),
     /** Writes the case if it is still at `version`; false when someone else saved it first. */
     update: (id: number, version: number, c: Omit<CaseWrite, 'key'>, now: string) =>
-      update.run({ id, version, name: c.name, pseudonym: c.pseudonym, group: c.group, attributes: JSON.stringify(c.attributes), selectionReason: c.selectionReason, now }).changes === 1,
+      update.run({
+        id, version, name: c.name, pseudonym: c.pseudonym, group: c.group, attributes: JSON.stringify(c.attributes), selectionReason: c.selectionReason,
+        aliases: c.aliases === undefined ? null : JSON.stringify(c.aliases), now,
+      }).changes === 1,
     bumpVersion: (caseId: number, now: string) => bumpVersion.run(now, caseId),
+    /** Replaces the case's aliases and raises its version (a case form opened before is then stale). */
+    setAliases: (caseId: number, aliases: readonly string[], now: string) => setAliases.run(JSON.stringify(aliases), now, caseId),
+    /** Sets the pseudonym and raises the version: a case form opened before would otherwise write the old one back. */
+    setPseudonym: (caseId: number, pseudonym: string | null, now: string) => setPseudonym.run(pseudonym, now, caseId),
     insertMeasure: (caseId: number, variable: string, year: number | null, value: number, position: number) =>
       insertMeasure.run(caseId, variable, year, value, position),
     /** Replaces every measure of a case by `rows`, in their order. */

@@ -61,6 +61,26 @@ export interface CaseInput {
    */
   attributes: Record<string, AttributeValue | null>;
   measures: MeasureWrite[];
+  /** Other ways the name is written, one per line in the form; absent when the form had no such field (kept). */
+  aliases?: string[];
+}
+
+export const ALIAS_MAX = 300;
+export const MAX_ALIASES = 50;
+
+/** Aliases from a textarea, one per line: trimmed, empty lines dropped, duplicates (in any letter case) once. */
+export function parseAliases(text: string): { ok: true; aliases: string[] } | { ok: false; error: { key: MessageKey; params?: Params } } {
+  const aliases: string[] = [];
+  const seen = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const alias = line.trim();
+    if (alias === '' || seen.has(alias.toLocaleLowerCase())) continue;
+    if (alias.length > ALIAS_MAX) return { ok: false, error: err('anonymise.aliasTooLong', { max: ALIAS_MAX }) };
+    seen.add(alias.toLocaleLowerCase());
+    aliases.push(alias);
+  }
+  if (aliases.length > MAX_ALIASES) return { ok: false, error: err('anonymise.tooManyAliases', { max: MAX_ALIASES }) };
+  return { ok: true, aliases };
 }
 
 export const attributeField = (attributeKey: string) => `attr_${attributeKey}`;
@@ -152,13 +172,22 @@ function parseCase<S extends z.ZodType<Record<string, unknown>>>(
   const errors: FieldErrors = fixed.ok ? {} : { ...fixed.errors };
   const attributes = parseAttributes(record, types, errors);
   const measures = parseMeasures(record, errors);
+  let aliases: string[] | undefined;
+  if (typeof record.aliases === 'string') {
+    const parsed = parseAliases(record.aliases);
+    if (parsed.ok) aliases = parsed.aliases;
+    else errors.aliases = parsed.error;
+  }
   if (!fixed.ok || Object.keys(errors).length) return { ok: false, errors };
   const data = fixed.data as { name: string; pseudonym: string; group: string; selectionReason: string };
   return {
     ok: true,
     data: {
       fixed: fixed.data,
-      input: { name: data.name, pseudonym: data.pseudonym || null, group: data.group, selectionReason: data.selectionReason, attributes, measures },
+      input: {
+        name: data.name, pseudonym: data.pseudonym || null, group: data.group, selectionReason: data.selectionReason, attributes, measures,
+        ...(aliases === undefined ? {} : { aliases }),
+      },
     },
   };
 }

@@ -27,6 +27,12 @@ export class CaseFormError extends FormRefusal {
 
 export type MeasureImportResult = { ok: true; count: number; replaced: number } | { ok: false; problems: CsvProblem[] };
 
+/** A case's stored aliases (a JSON array of strings). */
+export function parseAliases(json: string): string[] {
+  const value = JSON.parse(json) as unknown;
+  return Array.isArray(value) ? value.filter((a): a is string => typeof a === 'string') : [];
+}
+
 export function parseAttributes(json: string): Record<string, AttributeValue> {
   const value = JSON.parse(json) as unknown;
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, AttributeValue>) : {};
@@ -47,6 +53,8 @@ export function fitsType(value: AttributeValue, type: AttributeType): boolean {
   return type === 'text' ? typeof value === 'string' : type === 'number' ? typeof value === 'number' : typeof value === 'boolean';
 }
 
+const aliasesOf = (aliases: readonly string[] | undefined) => (aliases?.length ? { aliases: [...aliases] } : {});
+
 const measureSlot = (caseId: number, variable: string, year: number | null) => `${caseId}\u0000${variable}\u0000${year ?? ''}`;
 
 export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
@@ -60,6 +68,8 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
     group: row.grp,
     attributes: parseAttributes(row.attributes),
     selectionReason: row.selection_reason,
+    // Only when there are any, so that snapshots of cases without aliases read as before aliases existed.
+    ...aliasesOf(parseAliases(row.aliases)),
     measures: measures.map((m) => ({ variable: m.variable, year: m.year, value: m.value })),
     version: row.version,
   });
@@ -87,14 +97,14 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
         const attributes = mergeAttributes({}, input.attributes);
         const id = cases.insert(
           studyId,
-          { key, name: input.name, pseudonym: input.pseudonym, group: input.group, attributes, selectionReason: input.selectionReason },
+          { key, name: input.name, pseudonym: input.pseudonym, group: input.group, attributes, selectionReason: input.selectionReason, aliases: input.aliases ?? [] },
           cases.nextPosition(studyId),
           at,
         );
         cases.replaceMeasures(id, input.measures);
         const after: CaseSnapshot = {
           key, name: input.name, pseudonym: input.pseudonym, group: input.group, attributes,
-          selectionReason: input.selectionReason, measures: input.measures, version: 1,
+          selectionReason: input.selectionReason, ...aliasesOf(input.aliases), measures: input.measures, version: 1,
         };
         audit.record({ at, actorId, studyId, entity: 'case', entityId: id, action: 'create', after });
       })();
@@ -114,11 +124,32 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
         const at = deps.now().toISOString();
         const attributes = mergeAttributes(before.attributes, input.attributes);
         const fields = { name: input.name, pseudonym: input.pseudonym, group: input.group, attributes, selectionReason: input.selectionReason };
-        if (!cases.update(row.id, version, fields, at)) throw stale();
+        if (!cases.update(row.id, version, { ...fields, aliases: input.aliases }, at)) throw stale();
         cases.replaceMeasures(row.id, input.measures);
-        const after: CaseSnapshot = { key, ...fields, measures: input.measures, version: version + 1 };
+        const after: CaseSnapshot = { key, ...fields, ...aliasesOf(input.aliases ?? before.aliases), measures: input.measures, version: version + 1 };
         audit.record({ at, actorId, studyId, entity: 'case', entityId: row.id, action: 'update', before, after });
         return version + 1;
+      })();
+    },
+
+    /**
+     * Sets the aliases of several cases at once (the anonymisation page), each changed case with its
+     * audit entry and a new version; unknown keys are refused with 404 and nothing is saved.
+     */
+    saveAliases(studyId: number, actorId: number, changes: readonly { key: string; aliases: readonly string[] }[]): number {
+      return db.transaction(() => {
+        const at = deps.now().toISOString();
+        let changed = 0;
+        for (const change of changes) {
+          const row = cases.findByKey(studyId, change.key);
+          if (!row) throw notFound();
+          const before = parseAliases(row.aliases);
+          if (JSON.stringify(before) === JSON.stringify(change.aliases)) continue;
+          cases.setAliases(row.id, change.aliases, at);
+          audit.record({ at, actorId, studyId, entity: 'case', entityId: row.id, action: 'aliases', before: { key: row.key, aliases: before }, after: { key: row.key, aliases: change.aliases } });
+          changed++;
+        }
+        return changed;
       })();
     },
 

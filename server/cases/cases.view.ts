@@ -5,7 +5,7 @@ import type { Language, Translate } from '../lib/i18n.ts';
 import { renderMarkdown, type SafeHtml } from '../lib/markdown.ts';
 import type { AttributeType, AttributeTypeRow, AttributeValue, CaseFullRow, CaseListRow, MeasureRow, RaterRow } from './cases.repo.ts';
 import { attributeField, MAX_MEASURE_ROWS, measureField } from './cases.schemas.ts';
-import { parseAttributes, type CaseSnapshot } from './cases.service.ts';
+import { parseAliases, parseAttributes, type CaseSnapshot } from './cases.service.ts';
 
 export const caseHref = (studyId: number, key: string) => `/studies/${studyId}/cases/${encodeURIComponent(key)}`;
 
@@ -95,6 +95,7 @@ export function caseFormValues(row: CaseFullRow, types: AttributeTypeRow[], meas
     pseudonym: row.pseudonym ?? '',
     group: row.grp,
     selectionReason: row.selection_reason,
+    aliases: parseAliases(row.aliases).join('\n'),
     version: String(row.version),
   };
   for (const type of types) {
@@ -133,6 +134,7 @@ export function conflictsView(current: CaseSnapshot, submitted: Record<string, s
   compare(t('cases.pseudonym'), current.pseudonym ?? '', submitted.pseudonym);
   compare(t('cases.group'), current.group, submitted.group);
   compare(t('cases.selectionReason'), current.selectionReason, submitted.selectionReason);
+  if (submitted.aliases !== undefined) compare(t('anonymise.aliases'), (current.aliases ?? []).join('\n'), submitted.aliases.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join('\n'));
   for (const type of types) {
     const value = current.attributes[type.key];
     const asForm = value === undefined ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);

@@ -32,13 +32,24 @@ const SELECT = `SELECT e.id, c.key AS case_key, c.name AS case_name,
      LEFT JOIN documents d ON d.id = e.document_id LEFT JOIN users u ON u.id = e.created_by`;
 
 export function evidenceRepo(db: Db) {
-  const list = db.prepare<{ studyId: number; caseKey: string | null; code: string | null; source: string | null }, EvidenceRow>(
-    `${SELECT} WHERE e.study_id = @studyId
-       AND (@caseKey IS NULL OR c.key = @caseKey)
+  type ListParams = { studyId: number; caseKey: string | null; code: string | null; source: string | null };
+  const FILTERS = `AND (@caseKey IS NULL OR c.key = @caseKey)
        AND (@code IS NULL OR EXISTS (SELECT 1 FROM evidence_conditions ec JOIN conditions k ON k.id = ec.condition_id
                                      WHERE ec.evidence_id = e.id AND k.code = @code))
        AND (@source IS NULL OR (CASE WHEN e.interview_id IS NOT NULL THEN 'interview:' || i.key ELSE 'document:' || d.key END) = @source)
-     ORDER BY c.position, e.id`,
+     ORDER BY c.position, e.id`;
+  const list = db.prepare<ListParams, EvidenceRow>(`${SELECT} WHERE e.study_id = @studyId ${FILTERS}`);
+  // The same filters, entered through an index: SQLite cannot use one for "(@x IS NULL OR col = @x)",
+  // so without these a case page or an interview page read every piece of evidence of the study.
+  // `+e.study_id` keeps the check but stops SQLite from choosing evidence_study over the narrower index.
+  const listOfCase = db.prepare<ListParams, EvidenceRow>(
+    `${SELECT} WHERE c.study_id = @studyId AND c.key = @caseKey AND e.case_id = c.id AND +e.study_id = @studyId ${FILTERS}`,
+  );
+  const listOfInterview = db.prepare<ListParams & { sourceKey: string }, EvidenceRow>(
+    `${SELECT} WHERE e.interview_id = (SELECT id FROM interviews WHERE study_id = @studyId AND key = @sourceKey) AND +e.study_id = @studyId ${FILTERS}`,
+  );
+  const listOfDocument = db.prepare<ListParams & { sourceKey: string }, EvidenceRow>(
+    `${SELECT} WHERE e.document_id = (SELECT id FROM documents WHERE study_id = @studyId AND key = @sourceKey) AND +e.study_id = @studyId ${FILTERS}`,
   );
   const byId = db.prepare<[number, number], { id: number; case_id: number; interview_id: number | null; document_id: number | null; quote: string; locator: string }>(
     'SELECT id, case_id, interview_id, document_id, quote, locator FROM evidence WHERE id = ? AND study_id = ?',
@@ -61,8 +72,14 @@ export function evidenceRepo(db: Db) {
   );
 
   return {
-    list: (studyId: number, filter: { caseKey?: string; code?: string; source?: string } = {}) =>
-      list.all({ studyId, caseKey: filter.caseKey ?? null, code: filter.code ?? null, source: filter.source ?? null }),
+    /** The study's evidence, optionally of one case, about one condition code, or from one source ('interview:KEY' | 'document:KEY'). */
+    list(studyId: number, filter: { caseKey?: string; code?: string; source?: string } = {}): EvidenceRow[] {
+      const params: ListParams = { studyId, caseKey: filter.caseKey ?? null, code: filter.code ?? null, source: filter.source ?? null };
+      const source = params.source === null ? null : /^(interview|document):(.+)$/s.exec(params.source);
+      if (source) return (source[1] === 'interview' ? listOfInterview : listOfDocument).all({ ...params, sourceKey: source[2]! });
+      if (params.caseKey !== null) return listOfCase.all(params);
+      return list.all(params);
+    },
     findById: (studyId: number, id: number) => byId.get(id, studyId),
     insert(e: { studyId: number; caseId: number; interviewId: number | null; documentId: number | null; quote: string; locator: string; createdBy: number | null; now: string }, conditionIds: number[]): number {
       const id = Number(insert.run(e).lastInsertRowid);

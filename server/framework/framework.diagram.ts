@@ -15,6 +15,17 @@ export interface DiagramOptions {
   conditionClass?: (code: string) => string | undefined;
   /** Optional per-relation style: 'solid' | 'dashed' | 'none'; absent = solid. */
   relationStyle?: (from: string, to: string) => RelationStyle;
+  /**
+   * Optional per-condition mark written in the box's top-right corner (e.g. the case's class "H", or
+   * "no value"), so that colour is never the only cue; `label` is added to the box's tooltip.
+   */
+  conditionMark?: (code: string) => ConditionMark | undefined;
+  /** Optional extra `data-*` attributes of a condition's group (names without the prefix). */
+  conditionData?: (code: string) => Record<string, string> | undefined;
+  /** Optional extra `data-*` attributes of a drawn relation's path (names without the prefix). */
+  relationData?: (from: string, to: string) => Record<string, string> | undefined;
+  /** Optional text added to a drawn relation's tooltip, e.g. its verdict in a case. */
+  relationLabel?: (from: string, to: string) => string | undefined;
   /** Base href for condition links; each box links to `${linkBase}#c-${code}`. Default '' (no links). */
   linkBase?: string;
   /** Texts in the page's language; English by default. */
@@ -24,6 +35,13 @@ export interface DiagramOptions {
     /** The `<desc>`: how many conditions and relations are drawn. */
     description?: (conditions: number, relations: number, levels: number) => string;
   };
+}
+
+export interface ConditionMark {
+  /** Short text in the box, e.g. "H" or "no value". */
+  text: string;
+  /** The same in words for the tooltip, e.g. "high". */
+  label: string;
 }
 
 /** Fixed id prefix: the page holds the diagram once. */
@@ -72,6 +90,15 @@ function esc(value: string | number): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/** ` data-name="value"` for each entry whose name is a valid data attribute name (others are dropped). */
+function dataAttributes(data: Record<string, string> | undefined): string {
+  if (!data) return '';
+  return Object.entries(data)
+    .filter(([name]) => /^[a-z][a-z0-9-]*$/.test(name))
+    .map(([name, value]) => ` data-${name}="${esc(value)}"`)
+    .join('');
 }
 
 /** A number as it appears in the SVG: at most one decimal, no "-0". */
@@ -533,12 +560,14 @@ export function frameworkDiagram(fw: Framework, options: DiagramOptions): SafeHt
     const dash = r.feedback ? (r.style === 'dashed' ? '6 3 1.5 3' : '1.5 3') : r.style === 'dashed' ? '6 4' : '';
     const from = r.from.c;
     const to = r.to.c;
+    const label = options.relationLabel?.(from.code, to.code);
     out.push(
-      `<path class="relation${r.feedback ? ' feedback' : ''}${r.style === 'dashed' ? ' dashed' : ''}" data-from="${esc(from.code)}" data-to="${esc(to.code)}" ` +
+      `<path class="relation${r.feedback ? ' feedback' : ''}${r.style === 'dashed' ? ' dashed' : ''}" data-from="${esc(from.code)}" data-to="${esc(to.code)}"` +
+        `${dataAttributes(options.relationData?.(from.code, to.code))} ` +
         `d="${roundedPath(points)}"` +
         (r.feedback ? ` stroke="${FEEDBACK}" stroke-width="1.6" stroke-linecap="round"` : '') +
         (dash ? ` stroke-dasharray="${dash}"` : '') +
-        ` marker-end="url(#${ID}-arrow)"><title>${esc(`${from.code} → ${to.code}${r.feedback ? ' (feedback)' : ''}`)}</title></path>`,
+        ` marker-end="url(#${ID}-arrow)"><title>${esc(`${from.code} → ${to.code}${r.feedback ? ' (feedback)' : ''}${label ? `: ${label}` : ''}`)}</title></path>`,
     );
   }
   out.push('</g>');
@@ -552,15 +581,27 @@ export function frameworkDiagram(fw: Framework, options: DiagramOptions): SafeHt
     const codeSize = box.sub ? 11 : 12;
     const nameSize = box.sub ? 10 : 11;
     const name = truncate(c.name, nameSize, box.w - 14);
-    const codeText = truncate(c.code, codeSize, box.w - 14);
+    // A mark (the case's class in a small label) takes the right end of the code's line.
+    const mark = options.conditionMark?.(c.code);
+    const markSize = box.sub ? 9 : 10;
+    const markText = mark ? truncate(mark.text, markSize, box.w / 2) : '';
+    const markW = mark ? Math.ceil(textWidth(markText, markSize) + 8) : 0;
+    const codeText = truncate(c.code, codeSize, box.w - 14 - (mark ? markW + 4 : 0));
+    const codeY = box.y + (box.sub ? 14 : 17);
+    const markSvg = mark
+      ? `<rect class="mark-label" x="${num(box.x + box.w - 5 - markW)}" y="${num(codeY - markSize - 1)}" width="${markW}" height="${markSize + 5}" rx="3" ` +
+        `fill="${BOX_FILL}" stroke="${BOX_STROKE}" stroke-width="0.8"/>` +
+        `<text class="mark" x="${num(box.x + box.w - 5 - markW / 2)}" y="${num(codeY)}" text-anchor="middle" font-size="${markSize}" font-weight="700" fill="${INK}">${esc(markText)}</text>`
+      : '';
     const inner =
       `<rect x="${num(box.x)}" y="${num(box.y)}" width="${box.w}" height="${box.h}" rx="6" fill="${box.sub ? SUB_FILL : BOX_FILL}" ` +
-      `stroke="${BOX_STROKE}" stroke-width="1"${box.sub ? ' stroke-dasharray="3 2"' : ''}/>` +
-      `<text x="${num(box.x + 7)}" y="${num(box.y + (box.sub ? 14 : 17))}" font-size="${codeSize}" font-weight="700" fill="${INK}">${esc(codeText)}</text>` +
-      `<text x="${num(box.x + 7)}" y="${num(box.y + (box.sub ? 29 : 34))}" font-size="${nameSize}" fill="${MUTED}">${esc(name)}</text>`;
-    const tip = `<title>${esc(`${c.code} ${c.name}`)}</title>`;
+      `stroke="${BOX_STROKE}" stroke-width="1"${box.sub ? ' stroke-dasharray="3 2"' : ''}${mark ? ' class="box"' : ''}/>` +
+      `<text x="${num(box.x + 7)}" y="${num(codeY)}" font-size="${codeSize}" font-weight="700" fill="${INK}">${esc(codeText)}</text>` +
+      `<text x="${num(box.x + 7)}" y="${num(box.y + (box.sub ? 29 : 34))}" font-size="${nameSize}" fill="${MUTED}"${mark ? ' class="name"' : ''}>${esc(name)}</text>` +
+      markSvg;
+    const tip = `<title>${esc(`${c.code} ${c.name}${mark ? `: ${mark.label}` : ''}`)}</title>`;
     out.push(
-      `<g class="${esc(cls)}" data-code="${esc(c.code)}">` +
+      `<g class="${esc(cls)}" data-code="${esc(c.code)}"${dataAttributes(options.conditionData?.(c.code))}>` +
         (linkBase ? `<a href="${esc(`${linkBase}#c-${c.code}`)}" tabindex="-1">${tip}${inner}</a>` : `${tip}${inner}`) +
         `</g>`,
     );

@@ -1,6 +1,7 @@
 // The 404 after all routes and the error handler last: friendly pages in the user's language,
 // no stack traces to users, every unexpected error logged with the request id.
 import type { NextFunction, Request, Response } from 'express';
+import multer from 'multer';
 import { HttpError } from '../lib/errors.ts';
 import { chooseLanguage, translator, type MessageKey } from '../lib/i18n.ts';
 import { csrfToken } from './csrf.ts';
@@ -18,10 +19,14 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
   next(new HttpError(404, 'error.notFound'));
 }
 
+/** busboy's refusals of a malformed multipart body: it gives them no code, only these messages. */
+const MALFORMED_MULTIPART = /^(Unexpected end of (form|file)|Malformed part header|Malformed content type|Multipart: Boundary not found|Missing Content-Type|Unsupported content type: )/;
+
 /** Errors raised by body parsers carry a status and a type; map the ones users can cause. */
 function fromParser(err: { status?: number; type?: string; code?: string }): HttpError | null {
   if (err.type === 'entity.too.large' || err.status === 413 || err.code === 'LIMIT_FILE_SIZE') return new HttpError(413, 'error.tooLarge');
   if (typeof err.code === 'string' && err.code.startsWith('LIMIT_')) return new HttpError(400, 'error.badRequest');
+  if (err instanceof multer.MulterError || (err instanceof Error && MALFORMED_MULTIPART.test(err.message))) return new HttpError(400, 'error.badRequest');
   if (err.status === 400 || err.type === 'entity.parse.failed') return new HttpError(400, 'error.badRequest');
   return null;
 }

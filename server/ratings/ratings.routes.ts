@@ -10,6 +10,7 @@ import { FormRefusal, notFound } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import type { CsvProblem } from '../cases/cases.schemas.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
+import { wantsAnonymised } from '../anonymise/anonymise.routes.ts';
 import { parseRatingForm } from './ratings.schemas.ts';
 import { importView, overviewView, postedValues, ratingFormView } from './ratings.view.ts';
 
@@ -55,9 +56,10 @@ export function ratingsRoutes(s: Services): RouteDef[] {
   };
 
   return [
-    /** @route GET /studies/:id/ratings.csv — the ratings the user may see (own drafts marked; others' only when not blind). */
+    /** @route GET /studies/:id/ratings.csv — the ratings the user may see (own drafts marked; others' only when not blind); `?anonymised=1`. */
     route('get', '/studies/:id/ratings.csv', studyRole('viewer'), (req, res) => {
-      const csv = s.ratings.csv(req.study!.id, req.user!.id);
+      const named = s.ratings.csv(req.study!.id, req.user!.id);
+      const csv = wantsAnonymised(req) ? s.anonymise.csv(req.study!.id, named, { numeric: ['score'] }) : named;
       res.set('Content-Type', 'text/csv; charset=utf-8');
       res.set('Content-Disposition', `attachment; filename="study-${req.study!.id}-ratings.csv"`);
       res.set('Cache-Control', 'private, no-store');

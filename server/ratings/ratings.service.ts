@@ -16,6 +16,7 @@ import { CsvSyntaxError, decodeUtf8, parseCsv, type CsvRecord } from '../cases/c
 import type { CaseLookup, CsvProblem } from '../cases/cases.schemas.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
+import { reductionRepo } from '../reduction/reduction.repo.ts';
 import { checkRatingRecords, EXPORT_COLUMNS, exportRow, slotKey } from './ratings.csv.ts';
 import type { RatingRow } from './ratings.repo.ts';
 import type { ConditionRatingInput } from './ratings.schemas.ts';
@@ -56,6 +57,7 @@ const groupIds = <T>(rows: readonly T[], key: (r: T) => number, value: (r: T) =>
 export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) {
   const { db, repos } = deps;
   const own = repos.ratings;
+  const reductions = reductionRepo(db);
 
   function caseOf(studyId: number, caseKey: string) {
     const study = repos.studies.findById(studyId);
@@ -72,10 +74,16 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     return { ...found, raters };
   }
 
-  function framework(study: { id: number; framework_title: string; framework_revision: number }) {
+  /**
+   * The framework and the ratable codes in framework order. With a case: without the conditions a
+   * reduction dropped that nobody has rated in that case yet (one statement more); the form, saving
+   * and the submit check all use this same list.
+   */
+  function framework(study: { id: number; framework_title: string; framework_revision: number }, caseId?: number) {
     const loaded = repos.framework.load(study.id, study.framework_title, study.framework_revision);
     const ratable = ratableCodes(loaded.doc);
-    return { loaded, ratable: loaded.doc.conditions.filter((c) => ratable.has(c.code)).map((c) => c.code) };
+    const dropped = caseId === undefined ? new Set<string>() : reductions.droppedUnrated(study.id, caseId);
+    return { loaded, ratable: loaded.doc.conditions.filter((c) => ratable.has(c.code) && !dropped.has(c.code)).map((c) => c.code) };
   }
 
   const lockedError = () => new HttpError(409, 'ratings.locked');
@@ -84,7 +92,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     /** Everything the rating form shows: the rater's own ratings only, with the case's evidence. */
     form(studyId: number, caseKey: string, userId: number) {
       const { study, row } = assignedCase(studyId, caseKey, userId);
-      const { loaded, ratable } = framework(study);
+      const { loaded, ratable } = framework(study, row.id);
       const ratings = own.ownOfCase(row.id, userId);
       return {
         study: { id: study.id, scale: settingsOf(study).scale },
@@ -105,7 +113,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     save(studyId: number, caseKey: string, userId: number, input: ConditionRatingInput[]): { savedAt: string } {
       return db.transaction(() => {
         const { study, row } = assignedCase(studyId, caseKey, userId);
-        const { loaded, ratable } = framework(study);
+        const { loaded, ratable } = framework(study, row.id);
         const ratings = own.ownOfCase(row.id, userId);
         if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
         const { scale } = settingsOf(study);
@@ -148,7 +156,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     submit(studyId: number, caseKey: string, userId: number): void {
       db.transaction(() => {
         const { study, row } = assignedCase(studyId, caseKey, userId);
-        const { ratable } = framework(study);
+        const { ratable } = framework(study, row.id);
         const ratings = own.ownOfCase(row.id, userId);
         if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
         const missing = missingCodes(ratable, ratings);
@@ -287,7 +295,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     /** The lead's page: progress per rater always; the ratings only when the case is not blind. */
     overview(studyId: number, caseKey: string) {
       const { study, row } = caseOf(studyId, caseKey);
-      const { loaded, ratable } = framework(study);
+      const { loaded, ratable } = framework(study, row.id);
       const state = own.blindState(row.id);
       return {
         case: row,

@@ -10,6 +10,7 @@ import type { Services } from '../services.ts';
 import { bulkSchema, commentSchema, decisionSchema } from './reconcile.schemas.ts';
 import type { Reader } from './reconcile.service.ts';
 import { finalScoresCsv, itemView, queueView } from './reconcile.view.ts';
+import { wantsAnonymised } from '../anonymise/anonymise.routes.ts';
 
 export function reconcileRoutes(s: Services): RouteDef[] {
   const reader = (req: Request): Reader => ({ id: req.user!.id, isLead: req.studyRole === 'lead' });
@@ -85,11 +86,12 @@ export function reconcileRoutes(s: Services): RouteDef[] {
       res.redirect(303, `${base(req)}#cases`);
     }),
 
-    /** @route GET /studies/:id/final-scores.csv — the final score of every item of every case whose raters all submitted. */
+    /** @route GET /studies/:id/final-scores.csv — the final score of every item of every case whose raters all submitted; `?anonymised=1`. */
     route('get', '/studies/:id/final-scores.csv', studyRole('viewer'), (req, res) => {
+      const csv = finalScoresCsv(s.reconcile.finalScores(req.study!.id));
       res.type('text/csv; charset=utf-8');
       res.attachment(`study-${req.study!.id}-final-scores.csv`);
-      res.send(finalScoresCsv(s.reconcile.finalScores(req.study!.id)));
+      res.send(wantsAnonymised(req) ? s.anonymise.csv(req.study!.id, csv, { numeric: ['score'] }) : csv);
     }),
   ];
 }

@@ -1,5 +1,7 @@
 // Writes a study as a study file (study-format.md). Ratings follow blinding: a lead's export holds
 // only submitted ratings of cases that are no longer blind; the operator's archive holds all.
+// Anonymised (`--anonymize`, the lead's anonymised download): see anonymiseStudyFile.
+import { naturalCompare, type Anonymisation } from '../anonymise/anonymise.rules.ts';
 import { groupBy } from '../lib/collections.ts';
 import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
@@ -18,13 +20,63 @@ const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles',
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
 
+/** Sections whose entries name a case in `case`. */
+const CASE_SECTIONS = ['interviews', 'documents', 'evidence', 'ratings', 'reconciliations', 'caseAnalyses'] as const;
+/** Records whose keys are data (attribute names, variables), not field names. */
+const RECORDS = new Set(['attributes', 'measures', 'measuresByYear']);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * The anonymised study file (study-format.md `--anonymize`):
+ * - every case KEY becomes a pseudonymous key made of its pseudonym ("Gemeente 7" → "gemeente-7"),
+ *   in `cases[].key` and in every `case` reference, because keys are often the names themselves;
+ * - a case's `name` becomes its pseudonym (and `pseudonym` stays, so the file imports with the same
+ *   pseudonyms); `selectionReason` is dropped;
+ * - every other text written (study title and question, framework texts, interview notes, quotes,
+ *   locators, rationales, reconciliation notes, reduction reasons, narratives, document titles and
+ *   file names, attribute values, group labels …) has real names and aliases replaced by pseudonyms;
+ *   email addresses that contain a name become member-N@example.invalid everywhere;
+ * - interview and document keys that contain a name become keys made of their anonymised text;
+ * - cases, and the entries about cases, are listed in the order of the pseudonyms, not the study's.
+ */
+export function anonymiseStudyFile(doc: StudyFileInput, a: Anonymisation): StudyFileInput {
+  const pseudonymOf = new Map(a.cases.map((c) => [c.key, c.pseudonym]));
+  const walk = (value: Json, path: readonly (string | number)[]): Json => {
+    if (typeof value === 'string') {
+      const [section, , field] = path;
+      if (section === 'cases' && field === 'key') return a.caseKey(value);
+      if (field === 'case' && path.length === 3) return a.caseKey(value);
+      if ((section === 'interviews' || section === 'documents') && field === 'key' && path.length === 3) return a.otherKey(value);
+      if (section === 'evidence' && field === 'source' && path.length === 3) return a.otherKey(value);
+      return a.text(value);
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
+    if (value && typeof value === 'object') {
+      const record = RECORDS.has(String(path.at(-1)));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [record ? a.text(k) : k, walk(v, [...path, k])]));
+    }
+    return value;
+  };
+  const out = walk(doc as unknown as Json, []) as unknown as StudyFileInput;
+  const byKey = (x: { case: string }, y: { case: string }) => naturalCompare(x.case, y.case);
+  out.cases = doc.cases?.map((c, i) => {
+    const { selectionReason: _dropped, ...rest } = out.cases![i]!;
+    const pseudonym = pseudonymOf.get(c.key) ?? rest.name;
+    return { ...rest, name: pseudonym, pseudonym };
+  }).sort((x, y) => naturalCompare(x.key, y.key));
+  for (const section of CASE_SECTIONS) (out[section] as { case: string }[] | undefined)?.sort(byKey);
+  return out;
+}
+
 export function studyFileExporter(deps: {
   studies: StudiesRepo; framework: FrameworkRepo; guides: GuidesRepo; cases: CasesRepo; ratings: RatingsRepo; reconcile: ReconcileRepo; analysis: AnalysisRepo; interviews: InterviewsRepo; documents: DocumentsRepo; evidence: EvidenceRepo;
 }) {
   const { studies, framework, guides, cases, ratings, reconcile, analysis, interviews, documents, evidence } = deps;
 
   return {
-    run(studyId: number, scope: 'archive' | 'unblinded'): StudyFileInput {
+    /** With `anonymisation` (anonymise.service.ts `context`): the anonymised file, see anonymiseStudyFile. */
+    run(studyId: number, scope: 'archive' | 'unblinded', anonymisation?: Anonymisation): StudyFileInput {
       const study = studies.findById(studyId);
       if (!study) throw new Error(`no study ${studyId}`);
       const caseRows = cases.list(studyId);
@@ -109,9 +161,10 @@ export function studyFileExporter(deps: {
           .map((a) => ({ case: a.case_key, explanationDegree: a.explanation_degree ?? undefined, narrative: text(a.narrative) })),
       };
       // Drop empty optional sections and undefined values, so the file says only what is there.
-      return JSON.parse(
+      const written = JSON.parse(
         JSON.stringify(doc, (k, v: unknown) => (Array.isArray(v) && v.length === 0 && OPTIONAL_LISTS.has(k) ? undefined : v)),
       ) as StudyFileInput;
+      return anonymisation ? anonymiseStudyFile(written, anonymisation) : written;
     },
   };
 }

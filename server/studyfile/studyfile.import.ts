@@ -6,7 +6,8 @@ import type { Db } from '../lib/db.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { randomToken, sha256 } from '../lib/tokens.ts';
 import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
-import type { ReductionMethod } from '../analysis/analysis.rules.ts';
+import { pseudonymWord, type ReductionMethod } from '../analysis/analysis.rules.ts';
+import { fillPseudonyms, cryptoRandom } from '../anonymise/anonymise.rules.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import { conditionWrite, type FrameworkRepo } from '../framework/framework.repo.ts';
@@ -132,10 +133,12 @@ export function studyFileImporter(deps: {
         }
 
         const caseIds = new Map<string, number>();
+        // study-format.md: a pseudonym is generated when absent (in random order; anonymise.rules.ts).
+        const pseudonyms = fillPseudonyms(doc.cases.map((c) => c.pseudonym ?? null), pseudonymWord('', doc.study.language), cryptoRandom);
         doc.cases.forEach((c, i) => {
           const id = cases.insert(
             studyId,
-            { key: c.key, name: c.name, pseudonym: c.pseudonym ?? null, group: c.group ?? '', attributes: c.attributes ?? {}, selectionReason: c.selectionReason ?? '' },
+            { key: c.key, name: c.name, pseudonym: pseudonyms[i]!, group: c.group ?? '', attributes: c.attributes ?? {}, selectionReason: c.selectionReason ?? '' },
             i,
             at,
           );

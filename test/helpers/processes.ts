@@ -14,14 +14,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `kader <args>` with the given environment (DATA_DIR at least) and optional standard input. */
-export function kader(args: string[], env: Record<string, string>, input?: string): CliResult {
+/** `kader <args>` with the given environment (DATA_DIR at least), optional standard input and time limit. */
+export function kader(args: string[], env: Record<string, string>, input?: string, timeoutMs = 30_000): CliResult {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/kader.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     input: input ?? '',
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: timeoutMs,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -16,10 +16,16 @@ import { assignment } from './access/assignment.ts';
 import { ratings } from './access/ratings.ts';
 import { agreement } from './access/agreement.ts';
 import { reconcile } from './access/reconcile.ts';
+import { crossCase } from './access/cross-case.ts';
+import { reports } from './access/reports.ts';
+import { withinCase } from './access/within-case.ts';
+import { anonymise } from './access/anonymise.ts';
+import { exportsSection } from './access/exports.ts';
+import { demo } from './access/demo.ts';
 import { PERSONAS, type AccessSection, type Persona, type SharedStudy } from './access/personas.ts';
 
 /** Every feature's section; a new feature adds its file here. */
-const SECTIONS: AccessSection[] = [foundation, framework, cases, guides, interviews, documents, search, evidence, assignment, ratings, reconcile, agreement];
+const SECTIONS: AccessSection[] = [foundation, framework, cases, guides, interviews, documents, search, evidence, assignment, ratings, reconcile, agreement, withinCase, anonymise, exportsSection, reports, demo, crossCase];
 const TABLE: Record<string, Persona[]> = Object.assign({}, ...SECTIONS.map((s) => s.table));
 
 /** Routes whose use would disturb the shared sessions; they are tested in auth.test.ts. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateStudyFile } from '../../server/studyfile/studyfile.validate.ts';
 import { loginAs, makeUser, testApp, type Agent } from '../helpers/app.ts';
+import { CSV_TABLES, WORKBOOKS } from '../../server/exports/exports.service.ts';
 
 // Unique texts; none of them occurs in anything else the study holds.
 const ANN_SECRET = 'ANN-SECRET-7f3a'; // Ann's rationales of c1 (submitted)
@@ -140,6 +141,9 @@ async function setUp() {
     evidenceId: [evidenceId],
     role: [String(role)],
     question: [String(question)],
+    // The exports: every CSV table and every workbook (walked as bytes; exports.test.ts reads the XLSX back).
+    table: Object.keys(CSV_TABLES),
+    workbook: [...WORKBOOKS],
   };
   /** Query strings that change what a route shows (the route itself is always requested without one, too). */
   const queries: Record<string, string[]> = {
@@ -151,6 +155,7 @@ async function setUp() {
     '/studies/:id/interviews/:interview': ['?saved=1'],
     '/studies/:id/framework/conditions/new': ['?level=1'],
     '/studies/:id/audit': ['?before=999999'],
+    '/studies/:id/exports/:table.csv': ['?anonymised=1'],
     '/admin/audit': ['?before=999999'],
     '/login': ['?next=%2Fstudies'],
   };

@@ -15,6 +15,13 @@ import * as reconcile from '../../reconcile/reconcile.messages.ts';
 import * as agreement from '../../agreement/agreement.messages.ts';
 import * as studies from '../../studies/studies.messages.ts';
 import * as analysis from '../../analysis/analysis.messages.ts';
+import * as crossCase from '../../cross-case/cross-case.messages.ts';
+import * as reduction from '../../reduction/reduction.messages.ts';
+import * as reports from '../../reports/reports.messages.ts';
+import * as anonymise from '../../anonymise/anonymise.messages.ts';
+import * as exportsMessages from '../../exports/exports.messages.ts';
+import * as within from '../../within-case/within.messages.ts';
+import * as demo from '../../demo/demo.messages.ts';
 
-export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en, ...reconcile.en, ...agreement.en, ...studies.en, ...analysis.en };
-export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl, ...reconcile.nl, ...agreement.nl, ...studies.nl, ...analysis.nl };
+export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en, ...reconcile.en, ...agreement.en, ...studies.en, ...analysis.en, ...crossCase.en, ...reduction.en, ...within.en, ...anonymise.en, ...exportsMessages.en, ...reports.en, ...demo.en };
+export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl, ...reconcile.nl, ...agreement.nl, ...studies.nl, ...analysis.nl, ...crossCase.nl, ...reduction.nl, ...within.nl, ...anonymise.nl, ...exportsMessages.nl, ...reports.nl, ...demo.nl };

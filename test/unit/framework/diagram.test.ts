@@ -174,4 +174,32 @@ describe('frameworkDiagram', () => {
     expect(bare).not.toMatch(/class="condition[ "]/);
     expect(relationPaths(bare)).toHaveLength(0);
   });
+  it('writes a mark in a box (colour is never the only cue) and adds data attributes and tooltips, escaped', () => {
+    const out = frameworkDiagram(fw, {
+      title: 't',
+      conditionClass: (code) => (code === '2.a' ? 'high' : undefined),
+      conditionMark: (code) => (code === '2.a' ? { text: 'H', label: 'high' } : code === '2.b' ? { text: 'no "value"', label: '<none>' } : undefined),
+      conditionData: (code) => (code === '2.a' ? { class: 'high', 'Bad Name': 'x', 'on-load"': 'y' } : undefined),
+      relationStyle: (from) => (from === '1.c' ? 'dashed' : 'solid'),
+      relationData: (from, to) => ({ verdict: from === '1.c' && to === '1.a' ? 'possibly' : 'applies' }),
+      relationLabel: (from, to) => (from === '1.c' && to === '1.a' ? 'possibly & <maybe>' : undefined),
+    });
+    expect(XMLValidator.validate(out)).toBe(true);
+    const a = /<g class="condition condition--high" data-code="2\.a" data-class="high">([\s\S]*?)<\/g>/.exec(out);
+    expect(a).not.toBeNull();
+    expect(a![1]).toContain('<title>2.a ');
+    expect(a![1]).toContain(': high</title>');
+    expect(a![1]).toContain('class="box"/>');
+    expect(a![1]).toMatch(/<rect class="mark-label" [^>]*\/><text class="mark" [^>]*>H<\/text>$/);
+    expect(out).not.toContain('data-bad');
+    expect(out).not.toContain('on-load');
+    expect(out).toContain('>no &quot;value&quot;</text>');
+    expect(out).toContain(': &lt;none&gt;</title>');
+    // Boxes without a mark are drawn exactly as before.
+    expect(out).toMatch(/<g class="condition" data-code="2\.c"><title>[^<]*<\/title><rect x="[\d.]+" y="[\d.]+" width="\d+" height="\d+" rx="6" fill="#ffffff" stroke="#6e7781" stroke-width="1"\/>/);
+    const dashed = relationPaths(out).find((p) => p.includes('data-from="1.c" data-to="1.a"'))!;
+    expect(dashed).toContain('data-verdict="possibly"');
+    expect(out).toContain('1.c → 1.a: possibly &amp; &lt;maybe&gt;</title>');
+    expect(relationPaths(out).every((p) => /data-verdict="(applies|possibly)"/.test(p))).toBe(true);
+  });
 });

@@ -1,0 +1,45 @@
+// Plain data for the anonymisation page: the word, the cases with pseudonyms and aliases, the leak check.
+import type { Translate } from '../lib/i18n.ts';
+import { caseHref } from '../cases/cases.view.ts';
+import type { AnonymiseService, Leak } from './anonymise.service.ts';
+
+export const anonymisationHref = (studyId: number) => `/studies/${studyId}/anonymisation`;
+
+export function anonymisationView(
+  studyId: number,
+  page: ReturnType<AnonymiseService['page']>,
+  check: { leaks: Leak[]; more: boolean },
+  t: Translate,
+  /** A refused form's values, put back. */
+  values: Record<string, string> = {},
+) {
+  const base = anonymisationHref(studyId);
+  return {
+    base,
+    wordValue: values.word ?? page.storedWord,
+    word: page.word,
+    defaultWord: page.defaultWord,
+    provisional: page.provisional,
+    duplicates: page.duplicates,
+    cases: page.cases.map((c, i) => ({
+      index: i,
+      key: c.key,
+      name: c.name,
+      href: caseHref(studyId, c.key),
+      pseudonym: c.pseudonym,
+      pseudonymKey: c.pseudonymKey,
+      provisional: c.provisional,
+      aliases: values[`key_${i}`] === c.key ? (values[`aliases_${i}`] ?? '') : c.aliases.join('\n'),
+    })),
+    leaks: check.leaks.map((l) => ({
+      output: t(l.output === 'study' ? 'anonymise.output.study' : 'anonymise.output.analysis'),
+      location: l.location,
+      text: l.text,
+      name: l.name,
+      kind: t(l.kind === 'word' ? 'anonymise.kind.word' : 'anonymise.kind.part'),
+      context: l.context,
+    })),
+    moreLeaks: check.more,
+    exportsHref: `/studies/${studyId}/exports?anonymised=1`,
+  };
+}

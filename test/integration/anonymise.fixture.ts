@@ -1,0 +1,104 @@
+// A small study whose case names are everywhere: in keys, the title, interview keys and notes,
+// quotes, rationales, reconciliation notes, narratives, document titles and file names, attribute
+// values, a member's email address. The anonymisation and exports tests import it and check that
+// anonymised outputs hold none of the names, while the normal ones do.
+import type { Services } from '../../server/services.ts';
+import type { StudyFileInput } from '../../server/studyfile/studyfile.schema.ts';
+import { validateStudyFile } from '../../server/studyfile/studyfile.validate.ts';
+
+export const LEAD = 'lead@example.org';
+export const A = 'a@example.org';
+export const B = 'b@example.org';
+export const JAN = 'jan@dordrecht.nl';
+export const VIEWER = 'viewer@example.org';
+
+/** The cases, with the aliases the tests configure (the study file has no aliases). */
+export const NAMED = [
+  { key: 'dordrecht', name: 'Dordrecht', aliases: ['Dordt'], group: 'tekort' },
+  { key: 'zwijndrecht', name: 'Zwijndrecht', aliases: [] as string[], group: 'tekort' },
+  { key: 'den-haag', name: 'Den Haag', aliases: ["'s-Gravenhage"], group: 'overschot' },
+  { key: 'amstelveen', name: 'Amstelveen', aliases: [] as string[], group: 'overschot' },
+  { key: 'ede', name: 'Ede', aliases: [] as string[], group: 'tekort' },
+  { key: 'nijkerk', name: 'Nijkerk', aliases: [] as string[], group: 'overschot' },
+];
+
+/** Nijkerk's second rater has not submitted: the case is blind. */
+export const BLIND_CASE = 'nijkerk';
+export const BLIND_SECRET = 'Nog niet ingediend over Nijkerk';
+
+const CODES = ['0', '1.a', '1.b'];
+
+export function namedStudy(): StudyFileInput {
+  const ratersOf = (key: string) => (key === 'den-haag' ? [A, JAN] : [A, B]);
+  const ratings = NAMED.flatMap((c, i) =>
+    CODES.flatMap((code, k) =>
+      ratersOf(c.key).map((rater, r) => {
+        // Dordrecht 1.a: the raters differ by one point; a lead reconciles it.
+        const score = ((i + k) % 5) + 1 + (c.key === 'dordrecht' && code === '1.a' && r === 1 ? 1 : 0);
+        const blind = c.key === BLIND_CASE && r === 1;
+        return {
+          case: c.key,
+          condition: code,
+          rater,
+          score: Math.min(score, 5),
+          rationale: blind ? BLIND_SECRET : `In ${c.name} is de poort ${score > 2 ? 'streng' : 'ruim'}${c.key === 'dordrecht' ? ', aldus Dordt' : ''}.`,
+          submitted: !blind,
+        };
+      }),
+    ),
+  );
+  return {
+    format: 'kader.study',
+    version: 1,
+    study: { title: 'Bijstand in Dordrecht en omgeving', question: 'Waarom verschillen Den Haag en Ede?', language: 'nl' },
+    framework: {
+      title: 'Raamwerk',
+      levels: [{ number: 0, name: 'Uitkomst' }, { number: 1, name: 'Beleid' }],
+      conditions: [
+        { code: '0', level: 0, name: 'Tekort', polarity: 'higher-is-favourable', kind: 'rated' },
+        { code: '1.a', level: 1, name: 'Poortwachter', polarity: 'higher-is-favourable', kind: 'rated' },
+        { code: '1.b', level: 1, name: 'Uitstroom', polarity: 'lower-is-favourable', kind: 'rated' },
+      ],
+      relations: [{ from: '1.a', to: '0' }, { from: '1.b', to: '0' }],
+      groupings: [{ key: 'G1', name: 'Beleid', members: ['1.a', '1.b'] }],
+    },
+    roles: [{ name: 'Wethouder' }],
+    members: [
+      { email: LEAD, name: 'Lead', role: 'lead' },
+      { email: A, name: 'A. Rater', role: 'researcher' },
+      { email: B, name: 'B. Rater', role: 'researcher' },
+      { email: JAN, name: 'Jan', role: 'researcher' },
+      { email: VIEWER, name: 'Viewer', role: 'viewer' },
+    ],
+    cases: NAMED.map((c, i) => ({
+      key: c.key,
+      name: c.name,
+      group: c.group,
+      attributes: { regio: c.key === 'dordrecht' ? 'Drechtsteden rond Dordrecht' : 'elders', inwoners: 10_000 * (i + 1) },
+      measures: { inw: 10 * (i + 1) },
+      selectionReason: `Gekozen omdat ${c.name} een tekort had.`,
+      raters: ratersOf(c.key),
+    })),
+    interviews: [
+      {
+        key: 'dordrecht-1', case: 'dordrecht', date: '2022-05-10', roles: ['Wethouder'], participants: 1, interviewers: [A, JAN],
+        status: 'approved', notes: 'De wethouder van Dordrecht werkt samen met Zwijndrecht. Mede daardoor gaat het goed.', conditions: ['1.a'],
+      },
+    ],
+    documents: [{ key: 'd1', case: 'den-haag', title: 'Beleidsplan Den Haag 2019', kind: 'policy', date: '2019-03-01', filename: 'den-haag-beleidsplan.pdf' }],
+    evidence: [{ case: 'dordrecht', condition: '1.a', source: 'dordrecht-1', quote: 'In Dordrecht kijken we aan de poort.', locator: 'p. 3' }],
+    ratings,
+    reconciliations: [{ case: 'dordrecht', condition: '1.a', score: 2, note: 'Besproken: de cijfers van Dordrecht (Dordt) zijn streng.', by: LEAD }],
+    caseAnalyses: [{ case: 'dordrecht', explanationDegree: 'good', narrative: 'Dordrecht is goed verklaard; vergelijk met Amstelveen.' }],
+  };
+}
+
+/** Imports the study (pseudonyms generated) and stores the aliases; returns its id. */
+export async function importNamedStudy(services: Services): Promise<number> {
+  const result = validateStudyFile(namedStudy());
+  if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 5)));
+  const { studyId } = await services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
+  const lead = services.repos.users.findByEmail(LEAD)!.id;
+  services.anonymise.saveAliases(studyId, lead, NAMED.map((c) => ({ key: c.key, aliases: c.aliases })));
+  return studyId;
+}
