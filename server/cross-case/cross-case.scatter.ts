@@ -3,21 +3,13 @@
 // gives a data table beside it, and the SVG has role="img" with a title and a description. No
 // inline styles (the CSP forbids them): presentation attributes and class names only.
 import type { SafeHtml } from '../lib/markdown.ts';
+import { escapeMarkup as esc } from '../lib/escape.ts';
 
 const W = 640;
 const H = 400;
 const M = { left: 72, right: 24, top: 20, bottom: 60 };
 const ID = 'cross-scatter';
 
-function esc(value: string | number): string {
-  return String(value)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const num = (v: number) => String(Math.round(v * 100) / 100);
 

@@ -16,7 +16,7 @@ import { createServices } from '../services.ts';
 import { loadTemplate } from '../framework/templates.ts';
 import { validateStudyFile } from '../studyfile/studyfile.validate.ts';
 import { auditView } from '../users/users.repo.ts';
-import { docxOf, pdfOf } from './demo.files.ts';
+import { docxOf, pdfOf } from '../lib/office-files.ts';
 import { DEMO_PEOPLE, planDemo, type DemoPlan, type Person } from './demo.plan.ts';
 
 export { DEMO_PEOPLE, DEMO_TITLE } from './demo.plan.ts';

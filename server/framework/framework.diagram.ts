@@ -5,6 +5,7 @@
 // presentation attributes and class names only, so a stylesheet can still restyle the parts.
 import type { SafeHtml } from '../lib/markdown.ts';
 import type { ConditionDoc, Framework } from '../studyfile/studyfile.schema.ts';
+import { escapeMarkup as esc } from '../lib/escape.ts';
 
 export type RelationStyle = 'solid' | 'dashed' | 'none';
 
@@ -80,17 +81,6 @@ const ARROW = '#4d5660';
 const FEEDBACK = '#b35806';
 const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif';
 
-/** Escapes text for XML content and attribute values; drops characters XML 1.0 does not allow. */
-function esc(value: string | number): string {
-  return String(value)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** ` data-name="value"` for each entry whose name is a valid data attribute name (others are dropped). */
 function dataAttributes(data: Record<string, string> | undefined): string {

@@ -8,17 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { renderMarkdown, type SafeHtml } from '../lib/markdown.ts';
 import type { Block, ReportContent, TableCell } from './reports.blocks.ts';
 import { PLACEHOLDER } from './reports.templates.ts';
+import { escapeMarkup as escapeHtml } from '../lib/escape.ts';
 
-/** Escapes text for HTML content and attribute values; drops characters HTML may not carry. */
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const toneClass = (c: TableCell) => [c.tone ? `tone tone--${c.tone}` : '', c.numeric ? 'num' : ''].filter(Boolean).join(' ');
 

@@ -1,12 +1,11 @@
 // Search hits as plain data: the snippet escaped, then the hit markers turned into <mark>.
+import { escapeMarkup } from '../lib/escape.ts';
 import type { SafeHtml } from '../lib/markdown.ts';
 import { HIT_END, HIT_START, type SearchRow } from './search.repo.ts';
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
+/** The snippet escaped, with the hit markers (control characters, which escaping drops) turned into <mark> first. */
 export function snippetHtml(snippet: string): SafeHtml {
-  return escapeHtml(snippet).split(HIT_START).join('<mark>').split(HIT_END).join('</mark>') as SafeHtml;
+  return snippet.split(HIT_START).map((part) => part.split(HIT_END).map(escapeMarkup).join('</mark>')).join('<mark>') as SafeHtml;
 }
 
 export function hitView(studyId: number, row: SearchRow) {

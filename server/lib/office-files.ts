@@ -1,5 +1,6 @@
-// Small real files for the demo study, built in code: a PDF with lines of text (Helvetica,
-// WinAnsi encoding, so Dutch accents survive text extraction) and a DOCX of paragraphs.
+// Small real files built in code, for the demo study and for upload tests: a PDF with lines of text
+// (Helvetica, WinAnsi encoding, so Dutch accents survive text extraction), a ZIP archive, and a DOCX
+// of paragraphs.
 import { deflateRawSync } from 'node:zlib';
 
 /** Text as a PDF string literal can hold it: WinAnsi (Latin-1 here) with typographic marks made plain. */
@@ -60,21 +61,25 @@ function crc32(buf: Buffer): number {
   return ~crc >>> 0;
 }
 
-/** A ZIP archive with deflated entries, as Office files are. */
-function zip(files: Record<string, string>): Buffer {
+/**
+ * A ZIP archive with deflated entries, as Office files are; `storeFirst` stores the first entry
+ * uncompressed, as OpenDocument requires of its `mimetype`.
+ */
+export function zip(files: Record<string, string>, options: { storeFirst?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, text] of Object.entries(files)) {
+  Object.entries(files).forEach(([name, text], index) => {
     const data = Buffer.from(text, 'utf8');
-    const body = deflateRawSync(data);
+    const store = options.storeFirst && index === 0;
+    const body = store ? data : deflateRawSync(data);
     const nameBuf = Buffer.from(name, 'utf8');
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6); // names in UTF-8
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(store ? 0 : 8, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -85,7 +90,7 @@ function zip(files: Record<string, string>): Buffer {
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(store ? 0 : 8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(data.length, 24);
@@ -93,7 +98,7 @@ function zip(files: Record<string, string>): Buffer {
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBuf);
     offset += 30 + nameBuf.length + body.length;
-  }
+  });
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
