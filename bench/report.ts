@@ -21,6 +21,8 @@ export interface PageResult {
   statements50?: number;
   /** Statements per request while under load (the session write is skipped when nothing moved). */
   statementsUnderLoad?: { min: number; max: number; requests: number } | null;
+  /** One connection at a time (latency without queueing), for the pages whose per-request time a target compares. */
+  sequential?: { p50: number; mean: number; requests: number };
   sql?: string[];
 }
 
@@ -97,7 +99,7 @@ export function markdownReport(r: BenchResults): string {
   lines.push('');
   const c = r.crossCase;
   lines.push(`Cross-case page: ${cell(c.page200Ms)} ms per request at ${d.cases} cases, ${cell(c.page50Ms)} ms at ${r.data.small.cases} cases ` +
-    `(1000 / req/s: server time per request at saturation); reading its ${c.rows} final-score rows with one prepared statement in-process: ${c.rowReadMs} ms.` +
+    `(median latency with one connection, no queueing); reading its ${c.rows} final-score rows with one prepared statement in-process: ${c.rowReadMs} ms (median of 30).` +
     (r.cli.inProcess.modelMs === undefined ? '' : ` Of the page, in-process: the analysis model ${r.cli.inProcess.modelMs} ms, of which the reconciliation items statement ${r.cli.inProcess.itemsMs} ms.`));
   lines.push(`\`kader agreement\`: ${r.cli.agreementMs} ms, \`kader analysis\`: ${r.cli.analysisMs} ms (CLI as child processes, wall time; ` +
     `starting node + tsx alone: ${r.cli.nodeTsxStartupMs} ms; the services in-process: ${r.cli.inProcess.agreementMs} ms + ${r.cli.inProcess.analysisMs} ms).`);
