@@ -9,6 +9,9 @@ export const STEP_COLUMNS = { held: 'held_on', drafted: 'drafted_on', sent: 'sen
 export type Step = keyof typeof STEP_COLUMNS;
 export const STEPS = Object.keys(STEP_COLUMNS) as Step[];
 
+/** An interview as lists show it: everything but the notes, which can be long (a study holds megabytes of them). */
+export type InterviewSummary = Omit<InterviewRow, 'notes'>;
+
 export interface InterviewRow {
   id: number;
   key: string;
@@ -42,7 +45,7 @@ export interface InterviewWrite {
   approvedOn: string | null;
 }
 
-const SELECT = `SELECT i.id, i.key, i.case_id, c.key AS case_key, c.name AS case_name, i.date, i.participants, i.notes, i.status,
+const columns = (notes: boolean) => `SELECT i.id, i.key, i.case_id, c.key AS case_key, c.name AS case_name, i.date, i.participants,${notes ? ' i.notes,' : ''} i.status,
        i.held_on, i.drafted_on, i.sent_on, i.approved_on, i.version, i.updated_at,
        (SELECT json_group_array(json_object('id', r.id, 'name', r.name)) FROM (SELECT r.id, r.name FROM interview_roles ir
           JOIN roles r ON r.id = ir.role_id WHERE ir.interview_id = i.id ORDER BY r.position) r) AS roles,
@@ -53,8 +56,11 @@ const SELECT = `SELECT i.id, i.key, i.case_id, c.key AS case_key, c.name AS case
      FROM interviews i JOIN cases c ON c.id = i.case_id`;
 
 export function interviewsRepo(db: Db) {
-  const forStudy = db.prepare<[number], InterviewRow>(`${SELECT} WHERE i.study_id = ? ORDER BY c.position, i.date IS NULL, i.date, i.id`);
-  const forCase = db.prepare<[number], InterviewRow>(`${SELECT} WHERE i.case_id = ? ORDER BY i.date IS NULL, i.date, i.id`);
+  const SELECT = columns(true);
+  const studyOrder = 'WHERE i.study_id = ? ORDER BY c.position, i.date IS NULL, i.date, i.id';
+  const forStudy = db.prepare<[number], InterviewSummary>(`${columns(false)} ${studyOrder}`);
+  const withNotesForStudy = db.prepare<[number], InterviewRow>(`${SELECT} ${studyOrder}`);
+  const forCase = db.prepare<[number], InterviewSummary>(`${columns(false)} WHERE i.case_id = ? ORDER BY i.date IS NULL, i.date, i.id`);
   const byKey = db.prepare<[number, string], InterviewRow>(`${SELECT} WHERE i.study_id = ? AND i.key = ?`);
   const keys = db.prepare<[number, string], { key: string }>("SELECT key FROM interviews WHERE study_id = ? AND key LIKE ? || '%'");
   const insert = db.prepare(
@@ -75,7 +81,10 @@ export function interviewsRepo(db: Db) {
   const addCondition = db.prepare<[number, number]>('INSERT INTO interview_conditions (interview_id, condition_id) VALUES (?, ?)');
 
   return {
+    /** The study's interviews without their notes (lists). */
     listForStudy: (studyId: number) => forStudy.all(studyId),
+    /** The study's interviews with their notes (the study file). */
+    withNotesForStudy: (studyId: number) => withNotesForStudy.all(studyId),
     listForCase: (caseId: number) => forCase.all(caseId),
     findByKey: (studyId: number, key: string) => byKey.get(studyId, key),
     /** A key not yet used in the study: the case key and a number (dordrecht-1, dordrecht-2, …). */

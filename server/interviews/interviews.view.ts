@@ -1,6 +1,6 @@
 // Interviews as plain data for the templates.
 import { renderMarkdown, type SafeHtml } from '../lib/markdown.ts';
-import { STEPS, STEP_COLUMNS, type InterviewRow, type InterviewStatus } from './interviews.repo.ts';
+import { STEPS, STEP_COLUMNS, type InterviewRow, type InterviewStatus, type InterviewSummary } from './interviews.repo.ts';
 
 export interface InterviewView {
   key: string;
@@ -17,7 +17,7 @@ export interface InterviewView {
   updatedAt: string;
 }
 
-export function interviewView(row: InterviewRow): InterviewView {
+export function interviewView(row: InterviewSummary): InterviewView {
   return {
     key: row.key,
     caseKey: row.case_key,

@@ -21,13 +21,39 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 };
 sanitizeOptions.allowedAttributes = { ...sanitizeOptions.allowedAttributes, a: ['href', 'title', 'rel'] };
 
-export function renderMarkdown(source: string): SafeHtml {
+/**
+ * Rendered texts, most recently used last: pages render the same descriptions and rationales again
+ * and again (a rating form renders every condition's), and rendering dominates their cost. Bounded
+ * by entries and by the length of the texts kept.
+ */
+const cache = new Map<string, SafeHtml>();
+const CACHE_ENTRIES = 2_000;
+const CACHE_MAX_SOURCE = 20_000;
+
+function render(source: string): SafeHtml {
   let html: string;
   try {
-    html = marked.parse(source ?? '') as string;
+    html = marked.parse(source) as string;
   } catch {
     // Pathological input (e.g. thousands of nested quotes) overflows the parser: show it as text.
     html = `<p>${source}</p>`;
   }
   return sanitizeHtml(html, sanitizeOptions) as SafeHtml;
+}
+
+export function renderMarkdown(source: string): SafeHtml {
+  const text = source ?? '';
+  if (text === '') return '' as SafeHtml;
+  const cached = cache.get(text);
+  if (cached !== undefined) {
+    cache.delete(text);
+    cache.set(text, cached);
+    return cached;
+  }
+  const html = render(text);
+  if (text.length <= CACHE_MAX_SOURCE) {
+    cache.set(text, html);
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  }
+  return html;
 }

@@ -7,7 +7,7 @@ import { formatAttribute } from '../cases/cases.view.ts';
 import type { DocumentRow } from '../documents/documents.repo.ts';
 import type { EvidenceRow } from '../evidence/evidence.repo.ts';
 import { frameworkDiagram } from '../framework/framework.diagram.ts';
-import type { InterviewRow } from '../interviews/interviews.repo.ts';
+import type { InterviewSummary } from '../interviews/interviews.repo.ts';
 import type { Language, Translate } from '../lib/i18n.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 // The within-case page's diagram and its line per verdict (seed 000 E.3), shared so both read alike.
@@ -78,7 +78,7 @@ export interface CaseReportData {
   ratings: ReportRatingRow[];
   reconciliations: ReportReconciliationRow[];
   evidence: EvidenceRow[];
-  interviews: InterviewRow[];
+  interviews: InterviewSummary[];
   documents: DocumentRow[];
   date: string;
 }
@@ -258,7 +258,7 @@ export function caseReportContent(d: CaseReportData, t: Translate): ReportConten
 
   // Evidence quotes by condition.
   const interviewByKey = new Map(d.interviews.map((i) => [i.key, i]));
-  const rolesOf = (i: InterviewRow) => (JSON.parse(i.roles) as Array<{ name: string }>).map((r) => r.name);
+  const rolesOf = (i: InterviewSummary) => (JSON.parse(i.roles) as Array<{ name: string }>).map((r) => r.name);
   const sourceOf = (e: EvidenceRow): string => {
     let source: string;
     if (e.source_kind === 'interview') {

@@ -115,7 +115,7 @@ export function studyFileExporter(deps: {
           selectionReason: text(c.selection_reason),
           raters: raters.get(c.id)?.map((r) => r.email),
         })),
-        interviews: interviews.listForStudy(studyId).map((i) => ({
+        interviews: interviews.withNotesForStudy(studyId).map((i) => ({
           key: i.key,
           case: i.case_key,
           date: i.date ?? undefined,
