@@ -1,8 +1,8 @@
 // SQL for ratings. Blinding lives here, next to the SQL, in ONE place: `NOT_BLIND` is the condition
 // under which a case's ratings may be read by anyone but their own rater (every assigned rater has
-// submitted, or a lead unblinded the case). Every query that returns another rater's score,
-// rationale or evidence choice includes it; a rater's own rows are read only by `ownOfCase` and `csvRows`,
-// both bound to that one rater.
+// submitted), and `OPEN_TO_LEADS` adds a lead's explicit unblinding for the lead's own pages. Every
+// query that returns another rater's score, rationale or evidence choice includes one of them; a
+// rater's own rows are read only by `ownOfCase` and `csvRows`, both bound to that one rater.
 import type { Db } from '../lib/db.ts';
 
 export interface ExportRatingRow {
@@ -73,13 +73,19 @@ export const ALL_SUBMITTED = `(EXISTS (SELECT 1 FROM case_raters cr WHERE cr.cas
           OR EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id AND x.submitted_at IS NULL))))`;
 
 /**
- * THE blinding rule, as an SQL condition on a case row aliased `c`: the case is not blind when every
- * assigned rater has submitted, when a lead unblinded it, or when its study does not rate blind.
- * Drafts stay private to their rater in every case (queries add `submitted_at IS NOT NULL`).
+ * THE blinding rule, as an SQL condition on a case row aliased `c`: another rater's submitted ratings
+ * may be read when every assigned rater has submitted, or when the study does not rate blind. Drafts
+ * stay private to their rater in every case (queries add `submitted_at IS NOT NULL`).
  */
-export const NOT_BLIND = `(c.unblinded_at IS NOT NULL
-    OR (SELECT s.blind_rating FROM studies s WHERE s.id = c.study_id) = 0
+export const NOT_BLIND = `((SELECT s.blind_rating FROM studies s WHERE s.id = c.study_id) = 0
     OR ${ALL_SUBMITTED})`;
+
+/**
+ * What a LEAD may read: also the submitted ratings of a case the lead unblinded explicitly (logged).
+ * Only for pages and exports that leads alone can open; raters, viewers and every shared download use
+ * NOT_BLIND, so a rater who has not submitted never sees the others' scores.
+ */
+export const OPEN_TO_LEADS = `(c.unblinded_at IS NOT NULL OR ${NOT_BLIND})`;
 
 const RATING_COLUMNS = `r.id, r.condition_id, k.code, r.rater_id, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at,
        (SELECT json_group_array(evidence_id) FROM (SELECT re.evidence_id FROM rating_evidence re WHERE re.rating_id = r.id ORDER BY re.evidence_id)) AS evidence`;
@@ -91,13 +97,13 @@ export function ratingsRepo(db: Db) {
   const order = 'ORDER BY c.position, k.position, u.email';
   const all = db.prepare<[number], ExportRatingRow>(`${select} ${order}`);
   // Drafts never leave their rater, even from a case that is not blind.
-  const unblinded = db.prepare<[number], ExportRatingRow>(`${select} AND r.submitted_at IS NOT NULL AND ${NOT_BLIND} ${order}`);
+  const unblinded = db.prepare<[number], ExportRatingRow>(`${select} AND r.submitted_at IS NOT NULL AND ${OPEN_TO_LEADS} ${order}`);
   const insert = db.prepare(
     `INSERT INTO ratings (case_id, condition_id, rater_id, score, rationale, submitted_at, created_at, updated_at)
      VALUES (@caseId, @conditionId, @raterId, @score, @rationale, @submittedAt, @now, @now)`,
   );
   const blindState = db.prepare<[number], BlindState>(
-    `SELECT NOT ${NOT_BLIND} AS blind, c.unblinded_at, u.name AS unblinded_by
+    `SELECT NOT ${OPEN_TO_LEADS} AS blind, c.unblinded_at, u.name AS unblinded_by
      FROM cases c LEFT JOIN users u ON u.id = c.unblinded_by WHERE c.id = ?`,
   );
   // A rater's own rows: the only query without the blinding condition, bound to one rater.
@@ -107,7 +113,7 @@ export function ratingsRepo(db: Db) {
   );
   const visible = db.prepare<[number], RatingRow>(
     `SELECT ${RATING_COLUMNS} FROM ratings r JOIN conditions k ON k.id = r.condition_id JOIN cases c ON c.id = r.case_id
-     WHERE r.case_id = ? AND r.submitted_at IS NOT NULL AND ${NOT_BLIND} ORDER BY k.position, r.rater_id`,
+     WHERE r.case_id = ? AND r.submitted_at IS NOT NULL AND ${OPEN_TO_LEADS} ORDER BY k.position, r.rater_id`,
   );
   const progress = db.prepare<[number], ProgressRow>(
     `SELECT cr.user_id, u.name, u.email, count(r.id) - count(r.submitted_at) AS drafts, count(r.submitted_at) AS submitted,

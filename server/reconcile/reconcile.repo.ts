@@ -2,7 +2,7 @@
 // ALL_SUBMITTED fragment of ratings.repo.ts), so nothing here can reveal a blind case's scores; only
 // submitted ratings of ratable conditions (rated, without sub-conditions) are read.
 import type { Db } from '../lib/db.ts';
-import { ALL_SUBMITTED, NOT_BLIND } from '../ratings/ratings.repo.ts';
+import { ALL_SUBMITTED, OPEN_TO_LEADS } from '../ratings/ratings.repo.ts';
 import type { BulkRule, Score } from './reconcile.rules.ts';
 
 const RATABLE = `k.kind = 'rated' AND NOT EXISTS (SELECT 1 FROM conditions ch WHERE ch.parent_id = k.id)`;
@@ -115,7 +115,7 @@ export function reconcileRepo(db: Db) {
   type ExportRow = { case_key: string; code: string; score: Score; note: string; by_email: string };
   const exportAll = db.prepare<[number], ExportRow>(`${exportSelect} ${exportOrder}`);
   // A case that became blind again (a rater added after reconciliation) keeps its decisions out of a lead's export.
-  const exportUnblinded = db.prepare<[number], ExportRow>(`${exportSelect} AND ${NOT_BLIND} ${exportOrder}`);
+  const exportUnblinded = db.prepare<[number], ExportRow>(`${exportSelect} AND ${OPEN_TO_LEADS} ${exportOrder}`);
   const started = db.prepare<[number], { started: 0 | 1 }>(
     'SELECT EXISTS (SELECT 1 FROM reconciliations WHERE case_id = c.id) OR c.signed_off_at IS NOT NULL AS started FROM cases c WHERE c.id = ?',
   );

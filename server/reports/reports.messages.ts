@@ -196,6 +196,8 @@ export const en = {
   'reports.templates.alreadyBuiltIn': 'The built-in template was already in use.',
   'reports.templates.unknown': 'These placeholders are unknown in this template: {names}. Use the ones listed below.',
   'reports.templates.stale': 'Someone saved this template after you opened it. Your text is kept below; reload the page to see theirs.',
+  'reports.templates.repeated': 'Each section appears once in a report; this template repeats {names}.',
+  'reports.templates.tooMany': 'A template holds at most {max} placeholders.',
 } as const;
 
 export const nl: Record<keyof typeof en, string> = {
@@ -394,4 +396,6 @@ export const nl: Record<keyof typeof en, string> = {
   'reports.templates.alreadyBuiltIn': 'Het ingebouwde sjabloon was al in gebruik.',
   'reports.templates.unknown': 'Deze plaatshouders zijn onbekend in dit sjabloon: {names}. Gebruik die uit de tabel hieronder.',
   'reports.templates.stale': 'Iemand heeft dit sjabloon bewaard nadat u het opende. Uw tekst staat hieronder; laad de pagina opnieuw om die van de ander te zien.',
+  'reports.templates.repeated': 'Elke sectie staat één keer in een rapport; dit sjabloon herhaalt {names}.',
+  'reports.templates.tooMany': 'Een sjabloon bevat hooguit {max} plaatshouders.',
 };

@@ -19,7 +19,7 @@ import type { Framework } from '../studyfile/studyfile.schema.ts';
 import { mapTexts, type ReportContent } from './reports.blocks.ts';
 import { aliasesOf } from './reports.repo.ts';
 import { caseReportContent, crossCaseReportContent } from './reports.sections.ts';
-import { defaultTemplate, mapOutsidePlaceholders, REPORT_KINDS, unknownPlaceholders, type ReportKind } from './reports.templates.ts';
+import { defaultTemplate, mapOutsidePlaceholders, MAX_PLACEHOLDERS, PLACEHOLDER, REPORT_KINDS, repeatedSections, unknownPlaceholders, type ReportKind } from './reports.templates.ts';
 
 export const MAX_TEMPLATE = 100_000;
 
@@ -170,6 +170,9 @@ export function reportsService(deps: { db: Db; repos: Repos; analysis: AnalysisS
       if (text.length > MAX_TEMPLATE) throw new FormRefusal({ body: { key: 'form.tooLong', params: { max: MAX_TEMPLATE } } });
       const unknown = unknownPlaceholders(text, kind);
       if (unknown.length) throw new FormRefusal({ body: { key: 'reports.templates.unknown', params: { names: unknown.map((n) => `{{${n}}}`).join(', ') } } });
+      const repeated = repeatedSections(text);
+      if (repeated.length) throw new FormRefusal({ body: { key: 'reports.templates.repeated', params: { names: repeated.map((n) => `{{${n}}}`).join(', ') } } });
+      if ([...text.matchAll(PLACEHOLDER)].length > MAX_PLACEHOLDERS) throw new FormRefusal({ body: { key: 'reports.templates.tooMany', params: { max: MAX_PLACEHOLDERS } } });
       db.transaction(() => {
         if (!repos.studies.findById(studyId)) throw notFound();
         const before = repos.reports.template(studyId, kind);

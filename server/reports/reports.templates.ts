@@ -64,6 +64,18 @@ export function unknownPlaceholders(body: string, kind: ReportKind): string[] {
   return [...new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !known.has(n)))];
 }
 
+/** The most placeholders a template may hold: each renders study data, so their number bounds a report's cost. */
+export const MAX_PLACEHOLDERS = 200;
+
+/**
+ * Section placeholders (whole tables and lists) used more than once: a report shows each section
+ * once, and repeating one thousands of times would make a report of gigabytes.
+ */
+export function repeatedSections(body: string): string[] {
+  const names = [...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => n.startsWith('section.'));
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+}
+
 /** Applies `fn` to the text between placeholders, leaving every placeholder as written. */
 export function mapOutsidePlaceholders(body: string, fn: (text: string) => string): string {
   let out = '';

@@ -364,12 +364,13 @@ describe('agreement and blinding', () => {
     expect((await lead.agent.get(`/studies/${id}/agreement.json`)).text).not.toContain('c2');
     expect((await lead.agent.get(`/studies/${id}/agreement.csv`)).text).not.toContain('c2');
 
-    // Unblinding shows A's submitted scores, but B's drafts still never count: no new unit.
+    // A lead's unblinding opens the case to the lead's own pages only: agreement, which every member
+    // reads, still leaves the case out until both raters have submitted.
     services.ratings.unblind(id, 'c2', leadId);
     const unblinded = services.agreement.agreement(id);
     expect(unblinded.overall).toEqual(before.overall);
     expect(unblinded.differences).toEqual(before.differences);
-    expect(unblinded.byCase.find((c) => c.case === 'c2')?.units).toBe(0);
+    expect(unblinded.byCase.map((c) => c.case)).toEqual(['c1']);
 
     services.ratings.submit(id, 'c2', services.repos.users.findByEmail(B)!.id);
     const after = services.agreement.agreement(id);

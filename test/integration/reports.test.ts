@@ -407,6 +407,13 @@ describe('reports templates and placeholders', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.text).toContain('{{case.nmae}}, {{section.everything}}');
     expect(unknown.text).toContain('Hello {{case.nmae}}'); // the input is kept
+    // A section placeholder repeated (thousands of copies made reports of gigabytes) is refused.
+    const repeated = await save('{{section.scores}}\n\n{{section.scores}}');
+    expect(repeated.status).toBe(422);
+    expect(repeated.text).toContain('Each section appears once in a report; this template repeats {{section.scores}}.');
+    const many = await save('{{case.name}} '.repeat(201));
+    expect(many.status).toBe(422);
+    expect(many.text).toContain('A template holds at most 200 placeholders.');
 
     expect((await save(hostile)).status).toBe(303);
     const stale = await save('# {{case.name}}', '');
