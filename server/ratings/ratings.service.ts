@@ -76,13 +76,13 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
 
   /**
    * The framework and the ratable codes in framework order. With a case: without the conditions a
-   * reduction dropped that nobody has rated in that case yet (one statement more); the form, saving
-   * and the submit check all use this same list.
+   * reduction dropped that the rater (null: anyone) has not rated in that case (one statement more);
+   * the form, saving and the submit check all use this same list.
    */
-  function framework(study: { id: number; framework_title: string; framework_revision: number }, caseId?: number) {
+  function framework(study: { id: number; framework_title: string; framework_revision: number }, caseId?: number, raterId: number | null = null) {
     const loaded = repos.framework.load(study.id, study.framework_title, study.framework_revision);
     const ratable = ratableCodes(loaded.doc);
-    const dropped = caseId === undefined ? new Set<string>() : reductions.droppedUnrated(study.id, caseId);
+    const dropped = caseId === undefined ? new Set<string>() : reductions.droppedUnrated(study.id, caseId, raterId);
     return { loaded, ratable: loaded.doc.conditions.filter((c) => ratable.has(c.code) && !dropped.has(c.code)).map((c) => c.code) };
   }
 
@@ -92,7 +92,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     /** Everything the rating form shows: the rater's own ratings only, with the case's evidence. */
     form(studyId: number, caseKey: string, userId: number) {
       const { study, row } = assignedCase(studyId, caseKey, userId);
-      const { loaded, ratable } = framework(study, row.id);
+      const { loaded, ratable } = framework(study, row.id, userId);
       const ratings = own.ownOfCase(row.id, userId);
       return {
         study: { id: study.id, scale: settingsOf(study).scale },
@@ -113,7 +113,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     save(studyId: number, caseKey: string, userId: number, input: ConditionRatingInput[]): { savedAt: string } {
       return db.transaction(() => {
         const { study, row } = assignedCase(studyId, caseKey, userId);
-        const { loaded, ratable } = framework(study, row.id);
+        const { loaded, ratable } = framework(study, row.id, userId);
         const ratings = own.ownOfCase(row.id, userId);
         if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
         const { scale } = settingsOf(study);
@@ -156,7 +156,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     submit(studyId: number, caseKey: string, userId: number): void {
       db.transaction(() => {
         const { study, row } = assignedCase(studyId, caseKey, userId);
-        const { ratable } = framework(study, row.id);
+        const { ratable } = framework(study, row.id, userId);
         const ratings = own.ownOfCase(row.id, userId);
         if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
         const missing = missingCodes(ratable, ratings);

@@ -5,21 +5,24 @@ import type { Db } from '../lib/db.ts';
 import { dropsCondition, type ReductionMethod } from '../analysis/analysis.rules.ts';
 
 export function reductionRepo(db: Db) {
-  // Active decisions on conditions that nobody has a rating row of in this case (a draft counts).
-  const unratedActive = db.prepare<{ studyId: number; caseId: number }, { code: string; method: ReductionMethod }>(
+  // Active decisions on conditions without a rating row in this case (a draft counts) by the rater,
+  // or, with @raterId NULL (the lead's page), by anyone.
+  const unratedActive = db.prepare<{ studyId: number; caseId: number; raterId: number | null }, { code: string; method: ReductionMethod }>(
     `SELECT k.code, r.method FROM reductions r JOIN conditions k ON k.id = r.condition_id
      WHERE r.study_id = @studyId AND r.reverted_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.case_id = @caseId AND g.condition_id = r.condition_id)`,
+       AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.case_id = @caseId AND g.condition_id = r.condition_id
+                       AND (@raterId IS NULL OR g.rater_id = @raterId))`,
   );
 
   return {
     /**
-     * The codes a case's rating form leaves out (one statement): conditions dropped by an active
-     * decision (method 1, 2 or 4) that no rater of the case has rated yet. Where someone has, the
-     * condition stays, so every rater of the case rates the same conditions and can submit.
+     * The codes a rater's form of a case leaves out (one statement): conditions dropped by an active
+     * decision (method 1, 2 or 4) that this rater has not rated in this case. A condition the rater
+     * has a rating of stays, so they can finish and submit; what other raters did never changes a
+     * rater's form (blinding). Without a rater (the lead's page): dropped unless anyone rated it.
      */
-    droppedUnrated(studyId: number, caseId: number): Set<string> {
-      return new Set(unratedActive.all({ studyId, caseId }).filter((r) => dropsCondition(r.method)).map((r) => r.code));
+    droppedUnrated(studyId: number, caseId: number, raterId: number | null): Set<string> {
+      return new Set(unratedActive.all({ studyId, caseId, raterId }).filter((r) => dropsCondition(r.method)).map((r) => r.code));
     },
   };
 }
