@@ -7,7 +7,7 @@
 // number, in case order. Nothing is written on a read; the page shows them as provisional and a
 // lead stores random ones with "assign missing" (or regenerates all).
 import type { Db } from '../lib/db.ts';
-import { notFound } from '../lib/errors.ts';
+import { HttpError, notFound } from '../lib/errors.ts';
 import type { Repos } from '../services.ts';
 import { pseudonymWord } from '../analysis/analysis.rules.ts';
 import { analysisService } from '../analysis/analysis.service.ts';
@@ -90,8 +90,15 @@ export function anonymiseService(deps: { db: Db; repos: Repos; now: () => Date; 
   }
 
   /** The Anonymisation of a study: one per export, so every part of it uses the same mapping. */
-  function context(studyId: number): Anonymisation {
+  /**
+   * The mapping anonymised outputs use. Refused (409) while a case has only a provisional pseudonym:
+   * those follow the case order, which would give the real names away. The leak check, which shows
+   * the lead what anonymisation would do, may look anyway.
+   */
+  function context(studyId: number, allowProvisional = false): Anonymisation {
     const { cases: list } = state(studyId);
+    const missing = list.filter((c) => c.provisional).length;
+    if (missing > 0 && !allowProvisional) throw new HttpError(409, 'reports.needPseudonyms', { count: missing });
     // Members by account id: an address keeps its member-N number when roles or names change.
     const emails = repos.studies.members(studyId).sort((x, y) => x.user_id - y.user_id).map((m) => m.email);
     return anonymisation(list, emails);
@@ -193,7 +200,7 @@ export function anonymiseService(deps: { db: Db; repos: Repos; now: () => Date; 
      * workbook. Each finding with its output, location and context; at most MAX_LEAKS.
      */
     leakCheck(studyId: number): { leaks: Leak[]; more: boolean } {
-      const a = context(studyId);
+      const a = context(studyId, true);
       const leaks: Leak[] = [];
       const scan = (output: Leak['output'], location: string, text: string) => {
         for (const s of findSuspects(text, a.replacements)) leaks.push({ output, location, ...s });

@@ -131,10 +131,14 @@ describe('pseudonyms', () => {
     services.cases.create(studyId, leadId, 'zwolle', { name: 'Zwolle', pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [] });
     const page = await lead.agent.get(base);
     expect(page.text).toContain('Gemeente 7 <span class="badge">provisional</span>');
-    expect(services.anonymise.context(studyId).caseKey('zwolle')).toBe('gemeente-7');
+    expect(services.anonymise.context(studyId, true).caseKey('zwolle')).toBe('gemeente-7');
+    // Provisional pseudonyms follow the case order: anonymised downloads wait for random ones.
+    const refused = await lead.agent.get(`/studies/${studyId}/final-scores.csv?anonymised=1`);
+    expect(refused.status).toBe(409);
     await lead.agent.post(`${base}/assign`).type('form').send({ _csrf: lead.csrf, confirm: 'yes' }).expect(303);
     expect(numbers(pseudonyms())).toEqual(oneToN(NAMED.length + 1));
     expect((await lead.agent.get(base)).text).not.toContain('provisional</span>');
+    expect((await lead.agent.get(`/studies/${studyId}/final-scores.csv?anonymised=1`)).status).toBe(200);
   });
 });
 
