@@ -222,8 +222,9 @@ export function checkRatingRecords(records: readonly CsvRecord[], study: RatingI
   }
   for (const [pair, entry] of inFile) {
     const left = (draftsOf.get(pair) ?? []).filter((code) => !entry.codes.has(code));
+    // Counts only: the lead must not learn which conditions a rater has drafted.
     if (left.length && problems.length < MAX_REPORTED_PROBLEMS) {
-      problems.push({ line: entry.line, key: 'ratings.csv.otherDrafts', params: { email: entry.email, case: study.caseKeys.get(entry.caseId) ?? '', codes: left.join(', ') } });
+      problems.push({ line: entry.line, key: 'ratings.csv.otherDrafts', params: { email: entry.email, case: study.caseKeys.get(entry.caseId) ?? '', count: left.length } });
     }
   }
 

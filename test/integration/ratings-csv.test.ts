@@ -227,7 +227,7 @@ describe('ratings import: refused files', () => {
     const lead = await loginAs(app, 'lead@example.org');
     const res = await upload(lead, `${base}/ratings/import`, 'case,condition,rater,score,rationale\nc1,1.b.1,ann@example.org,3,\nc1,1.a,bob@example.org,3,\n');
     expect(problemItems(res.text)).toEqual([
-      'Line 3: bob@example.org has drafts of c1 that the file does not hold (2.a, 2.b); imported ratings are submitted, so add these conditions or ask bob@example.org to submit or clear those drafts first.',
+      'Line 3: bob@example.org has 2 draft(s) of c1 that the file does not hold; imported ratings are submitted, so add those conditions or ask bob@example.org to submit or clear the drafts first.',
     ]);
     expect(ratings().map((r) => [r.rater, r.code, r.score, r.at])).toEqual([
       ['bob@example.org', '1.a', 2, null], ['bob@example.org', '2.a', 4, null], ['bob@example.org', '2.b', null, null],
