@@ -11,6 +11,9 @@ import { settingsOf } from '../studies/studies.repo.ts';
 import type { ItemRow } from './reconcile.repo.ts';
 import { assessItem, bulkApplies, bulkScore, finalOf, queueOrder, type BulkRule, type Score } from './reconcile.rules.ts';
 
+/** The most messages one item's thread holds: the item page shows them all. */
+export const MAX_COMMENTS = 200;
+
 /** Who asks: a lead sees every case; anyone else only the cases they rate. */
 export interface Reader {
   id: number;
@@ -149,6 +152,7 @@ export function reconcileService(deps: { db: Db; repos: Repos; now: () => Date }
     comment(studyId: number, caseKey: string, code: string, reader: Reader, body: string): void {
       db.transaction(() => {
         const item = itemOf(studyId, caseKey, code, reader);
+        if (repo.comments(item.case.id, item.conditionId).length >= MAX_COMMENTS) throw new HttpError(409, 'reconcile.threadFull', { max: MAX_COMMENTS });
         const now = at();
         repo.comment({ caseId: item.case.id, conditionId: item.conditionId, authorId: reader.id, body, at: now });
         repos.audit.record({

@@ -245,7 +245,8 @@ describe('sign-off', () => {
 
 describe('threads', () => {
   it('the lead and the case’s raters discuss an item; Markdown is sanitised; an empty message is refused', async () => {
-    const { lead, ann, carol, item, audit } = await setUp();
+    const setUpResult = await setUp();
+    const { lead, ann, carol, item, audit } = setUpResult;
     await ann.agent.post(`${item('c1', '2.a')}/comments`).type('form').send({ _csrf: ann.csrf, body: 'I read **page 3** <script>alert(1)</script>' }).expect(303);
     await lead.agent.post(`${item('c1', '2.a')}/comments`).type('form').send({ _csrf: lead.csrf, body: 'Thanks, agreed.' }).expect(303);
     const page = (await lead.agent.get(item('c1', '2.a'))).text;
@@ -256,6 +257,13 @@ describe('threads', () => {
     const empty = await ann.agent.post(`${item('c1', '2.a')}/comments`).type('form').send({ _csrf: ann.csrf, body: ' ' });
     expect(empty.status).toBe(422);
     expect(audit('reconcile-comment')).toHaveLength(2);
+    // A thread is bounded: the item page shows every message.
+    const { ctx, studyId } = setUpResult;
+    const annId = ctx.services.repos.users.findByEmail('ann@example.org')!.id;
+    for (let i = 2; i < 200; i++) ctx.services.reconcile.comment(studyId, 'c1', '2.a', { id: annId, isLead: false }, `message ${i}`);
+    const full = await ann.agent.post(`${item('c1', '2.a')}/comments`).type('form').send({ _csrf: ann.csrf, body: 'one more' });
+    expect(full.status).toBe(409);
+    expect(full.text).toContain('This discussion has reached 200 messages');
   });
 });
 
