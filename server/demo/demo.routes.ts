@@ -15,6 +15,12 @@ export function demoRoutes(s: Services, config: Pick<Config, 'login' | 'uploadsD
     /** @route POST /demo — loads the demo study (administrators); refused when it was loaded before. */
     route('post', '/demo', ADMIN, async (req, res) => {
       if (!loadSchema.safeParse(req.body).success) throw new HttpError(400, 'error.badRequest');
+      // The button is for a first run: its accounts have a published password, so a site with
+      // studies (real work) does not get them from a click. The CLI `demo` is the operator's choice.
+      if (s.repos.studies.listIdsAndTitles().length > 0) {
+        setFlash(req, { kind: 'error', key: 'demo.notFirstRun' });
+        return res.redirect(303, '/studies');
+      }
       try {
         const demo = await loadDemo(s.db, config, { actorId: req.user!.id });
         setFlash(req, {
