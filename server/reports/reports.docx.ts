@@ -4,8 +4,10 @@
 // rationales, notes) is read the same way. Word text is data, never markup, so nothing here can
 // inject anything; characters XML cannot carry are dropped.
 //
-// The within-case diagram is an SVG drawn for the browser; Word's SVG support needs a PNG fallback we
-// cannot draw without a rasteriser, so the DOCX carries the diagram's content as tables instead
+// The within-case diagram is the page's SVG, embedded as an SVG picture (Word 2016 and later, and
+// LibreOffice, draw it; the class colours come from the site's CSS, so in Word the boxes carry their
+// class as the letter only). Word wants a PNG beside an SVG for older readers, and we have no
+// rasteriser: that fallback is a blank pixel, and the diagram's content follows as tables
 // (conditions by level with their class, relations with their verdict and how the diagram draws them).
 import { randomBytes } from 'node:crypto';
 import {
@@ -15,6 +17,7 @@ import {
   ExternalHyperlink,
   Footer,
   HeadingLevel,
+  ImageRun,
   Packer,
   PageNumber,
   PageOrientation,
@@ -317,6 +320,7 @@ class DocxWriter {
           for (const i of b.items) out.push(new Paragraph({ bullet: { level: 0 }, children: [run(i)] }));
           break;
         case 'diagram':
+          out.push(diagramPicture(b.svg));
           out.push(...this.blocks(b.fallback));
           out.push(new Paragraph({ children: [run(b.legend, { color: MUTED })] }));
           break;
@@ -327,6 +331,19 @@ class DocxWriter {
     }
     return out;
   }
+}
+
+/** A transparent 1 × 1 PNG: the fallback Word asks for beside an SVG picture. */
+const BLANK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+/** The SVG as a picture 600 pixels wide, its height from the viewBox. */
+function diagramPicture(svg: string): Paragraph {
+  const box = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+  const width = 600;
+  const height = box ? Math.round((width * Number(box[2])) / Number(box[1])) : 400;
+  return new Paragraph({
+    children: [new ImageRun({ type: 'svg', data: Buffer.from(svg, 'utf8'), transformation: { width, height }, fallback: { type: 'png', data: BLANK_PNG } })],
+  });
 }
 
 // Usable text width in twentieths of a point: A4 (11906 × 16838) less 2 cm margins on each side.

@@ -189,6 +189,10 @@ describe('reports.routes case report for every case of a generated study', () =>
 
       const cells = model.cells[c.key]!;
       const i = Number(c.key.slice(1));
+      // A ready case's within-case diagram is in the Word file as an SVG picture, drawn with the case's name.
+      const svgs = [...files.entries()].filter(([k]) => /^word\/media\/.+\.svg$/.test(k)).map(([, v]) => v);
+      expect(svgs.length, c.key).toBe(c.ready ? 1 : 0);
+      if (c.ready) expect(svgs[0]).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       if (c.ready) {
         for (const code of ['1.a', '2.a', '2.b']) {
           const cell = cells[code]!;
