@@ -1,7 +1,7 @@
 // SQL for agreement: the submitted scores that count, in one statement. Which cases may be read is
 // the ratings repository's blinding rule (NOT_BLIND), used here, not restated.
 import type { Db } from '../lib/db.ts';
-import { NOT_BLIND } from '../ratings/ratings.repo.ts';
+import { NOT_BLIND, RATABLE } from '../ratings/ratings.repo.ts';
 
 /** One submitted rating of a ratable condition of a case that is no longer blind. score NULL = cannot judge. */
 export interface AgreementRatingRow {
@@ -26,7 +26,7 @@ export function agreementRepo(db: Db) {
        JOIN conditions k ON k.id = r.condition_id
        JOIN users u ON u.id = r.rater_id
      WHERE c.study_id = ? AND r.submitted_at IS NOT NULL AND ${NOT_BLIND}
-       AND k.kind = 'rated' AND NOT EXISTS (SELECT 1 FROM conditions sub WHERE sub.parent_id = k.id)
+       AND ${RATABLE}
      ORDER BY c.position, k.position, u.email`,
   );
 

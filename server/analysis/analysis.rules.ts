@@ -228,3 +228,12 @@ export function skipLevelChains(
 export function pseudonymWord(stored: string, language: 'nl' | 'en'): string {
   return stored.trim() || (language === 'nl' ? 'Gemeente' : 'Case');
 }
+
+/**
+ * The classes of one row's favourability values by the study's rule: absolute on the rating scale for
+ * rated rows (conditions and groupings of rated members) in absolute mode, else relative over the
+ * values given. Measured conditions have no scale, so they are always classed relatively.
+ */
+export function classesOf(favourabilities: readonly number[], rated: boolean, classification: Classification, scale: Scale): ClassName[] {
+  return classification === 'absolute' && rated ? favourabilities.map((f) => absoluteClass(f, scale)) : relativeClasses(favourabilities);
+}

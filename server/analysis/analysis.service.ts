@@ -33,7 +33,7 @@ import { assessRow } from '../reconcile/reconcile.service.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import type { Language } from '../lib/i18n.ts';
 import {
-  absoluteClass,
+  classesOf,
   countVerdicts,
   distinguishingPower,
   dropsCondition,
@@ -43,7 +43,6 @@ import {
   pearson,
   pseudonymWord,
   REDUCTION_METHODS,
-  relativeClasses,
   sd,
   skipLevelChains,
   spearman,
@@ -211,6 +210,8 @@ export interface GroupingRow {
   /** Some member has an active method-3 decision: the cross-case view shows this row. */
   active: boolean;
   values: Record<string, number>;
+  /** The class of each case's combined value, by the study's rule (as for a rated condition). */
+  classes: Record<string, ClassName>;
   stats: RowStats & { withoutHardly: RowStats };
 }
 
@@ -401,7 +402,7 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
     for (const c of conditions) {
       const entries = [...raw.get(c.code)!];
       const favs = entries.map(([, v]) => favourability(v.value, c, scale));
-      const classes = settings.classification === 'absolute' && c.kind === 'rated' ? favs.map((f) => absoluteClass(f, scale)) : relativeClasses(favs);
+      const classes = classesOf(favs, c.kind === 'rated', settings.classification, scale);
       entries.forEach(([caseKey, v], i) => {
         cells[caseKey]![c.code] = { raw: v.value, favourability: favs[i]!, class: classes[i]!, source: v.source };
       });
@@ -470,6 +471,11 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
       const measured = c.kind === 'measured';
       return { condition: c.code, kind: c.kind, ...rowStats(values, cases, measured), withoutHardly: rowStats(values, robust, measured) };
     });
+    const classesByCase = (values: Record<string, number>) => {
+      const keys = Object.keys(values);
+      const classes = classesOf(keys.map((k) => values[k]!), true, settings.classification, scale);
+      return Object.fromEntries(keys.map((k, i) => [k, classes[i]!]));
+    };
     const groupings: GroupingRow[] = loaded.doc.groupings.map((g) => {
       const members = g.members.filter((m) => byCode.get(m)?.kind === 'rated');
       const values: Record<string, number> = {};
@@ -484,6 +490,7 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
         members,
         active: g.members.some((m) => activeByCode.get(m)?.method === 3),
         values,
+        classes: classesByCase(values),
         stats: { ...rowStats(values, cases, false), withoutHardly: rowStats(values, robust, false) },
       };
     });

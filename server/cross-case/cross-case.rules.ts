@@ -1,16 +1,8 @@
 // Pure computations of the cross-case page on top of the analysis model: the order of the cases by a
-// measure, the classes of a grouping's combined row, the number of cases behind a correlation that
-// was left out (n < 3), and explanation degree × attribute contingency tables.
+// measure, the number of cases behind a correlation that was left out (n < 3), and explanation
+// degree × attribute contingency tables.
 import type { AttributeValue } from '../cases/cases.repo.ts';
-import {
-  absoluteClass,
-  EXPLANATION_DEGREES,
-  relativeClasses,
-  type ClassName,
-  type Classification,
-  type ExplanationDegree,
-  type Scale,
-} from '../analysis/analysis.rules.ts';
+import { EXPLANATION_DEGREES, type ExplanationDegree } from '../analysis/analysis.rules.ts';
 
 export type Direction = 'asc' | 'desc';
 
@@ -31,17 +23,6 @@ export function orderCases<C extends { position: number; measures: Record<string
   // Array.prototype.sort is stable, so equal values keep case order.
   withValue.sort((a, b) => sign * (a.measures[measure]! - b.measures[measure]!));
   return [...withValue, ...without];
-}
-
-/**
- * Classes of a grouping's combined row (the mean favourability of its rated members per case), by
- * the study's rule: relative over the cases that have a value, or absolute on the rating scale.
- */
-export function combinedClasses(values: Record<string, number>, classification: Classification, scale: Scale): Record<string, ClassName> {
-  const keys = Object.keys(values);
-  const vs = keys.map((k) => values[k]!);
-  const classes = classification === 'absolute' ? vs.map((v) => absoluteClass(v, scale)) : relativeClasses(vs);
-  return Object.fromEntries(keys.map((k, i) => [k, classes[i]!]));
 }
 
 /** How many cases have both an x value and a y value (the n of a correlation). */

@@ -9,7 +9,7 @@ import type { ClassName } from '../analysis/analysis.rules.ts';
 import { attributeColumns, type AttributeColumn } from '../cases/cases.view.ts';
 import type { Repos } from '../services.ts';
 import type { StudyRow } from '../studies/studies.repo.ts';
-import { combinedClasses, contingency, orderCases, pairCount, type ContingencyTable, type Direction } from './cross-case.rules.ts';
+import { contingency, orderCases, pairCount, type ContingencyTable, type Direction } from './cross-case.rules.ts';
 
 /** `?order=case`: the cases' own order. */
 export const CASE_ORDER = 'case';
@@ -66,7 +66,7 @@ export function crossCaseService(deps: { analysis: AnalysisService; repos: Repos
 
       const groupings = model.groupings
         .filter((g) => g.active)
-        .map((g) => ({ key: g.key, classes: combinedClasses(g.values, model.study.classification, model.study.scale) }));
+        .map((g) => ({ key: g.key, classes: g.classes }));
 
       // Correlations: every pair, with the n of the ones the model left out (n < 3).
       const rated = model.conditions.filter((c) => c.kind === 'rated');

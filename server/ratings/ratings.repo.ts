@@ -63,6 +63,12 @@ export interface BlindState {
 }
 
 /**
+ * A condition aliased `k` that raters score: rated, and without sub-conditions (the SQL form of
+ * `ratableCodes` in studyfile.validate.ts), for queries that read ratings by condition.
+ */
+export const RATABLE = `(k.kind = 'rated' AND NOT EXISTS (SELECT 1 FROM conditions ch WHERE ch.parent_id = k.id))`;
+
+/**
  * Whether every assigned rater of a case (aliased `c`) has submitted: the case has raters, and each of
  * them has ratings and no draft among them (submitting locks all of a rater's ratings of the case at
  * once; a reopen makes them all drafts). Reconciliation and agreement start from here.

@@ -2,10 +2,8 @@
 // ALL_SUBMITTED fragment of ratings.repo.ts), so nothing here can reveal a blind case's scores; only
 // submitted ratings of ratable conditions (rated, without sub-conditions) are read.
 import type { Db } from '../lib/db.ts';
-import { ALL_SUBMITTED, OPEN_TO_LEADS } from '../ratings/ratings.repo.ts';
+import { ALL_SUBMITTED, OPEN_TO_LEADS, RATABLE } from '../ratings/ratings.repo.ts';
 import type { BulkRule, Score } from './reconcile.rules.ts';
-
-const RATABLE = `k.kind = 'rated' AND NOT EXISTS (SELECT 1 FROM conditions ch WHERE ch.parent_id = k.id)`;
 
 /** One item (case, condition) of a case ready for reconciliation, with its scores and any decision. */
 export interface ItemRow {
