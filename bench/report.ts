@@ -56,7 +56,7 @@ export interface BenchResults {
   cli: {
     agreementMs: number;
     analysisMs: number;
-    nodeTsxStartupMs: number;
+    startupMs: number;
     /** The services in-process; modelMs and itemsMs are the analysis model and the reconciliation items it reads. */
     inProcess: { agreementMs: number; analysisMs: number; modelMs?: number; itemsMs?: number };
   };
@@ -100,9 +100,9 @@ export function markdownReport(r: BenchResults): string {
   const c = r.crossCase;
   lines.push(`Cross-case page: ${cell(c.page200Ms)} ms per request at ${d.cases} cases, ${cell(c.page50Ms)} ms at ${r.data.small.cases} cases ` +
     `(median latency with one connection, no queueing); reading its ${c.rows} final-score rows with one prepared statement in-process: ${c.rowReadMs} ms (median of 30).` +
-    (r.cli.inProcess.modelMs === undefined ? '' : ` Of the page, in-process: the analysis model ${r.cli.inProcess.modelMs} ms, of which the reconciliation items statement ${r.cli.inProcess.itemsMs} ms.`));
+    (r.cli.inProcess.modelMs === undefined ? '' : ` Of the page, in-process: the analysis model ${r.cli.inProcess.modelMs} ms, of which the final-score statement ${r.cli.inProcess.itemsMs} ms.`));
   lines.push(`\`kader agreement\`: ${r.cli.agreementMs} ms, \`kader analysis\`: ${r.cli.analysisMs} ms (CLI as child processes, wall time; ` +
-    `starting node + tsx alone: ${r.cli.nodeTsxStartupMs} ms; the services in-process: ${r.cli.inProcess.agreementMs} ms + ${r.cli.inProcess.analysisMs} ms).`);
+    `\`kader help\` (start-up alone): ${r.cli.startupMs} ms; the services in-process: ${r.cli.inProcess.agreementMs} ms + ${r.cli.inProcess.analysisMs} ms).`);
   lines.push(`200 MB upload: RSS ${r.upload.baselineMb} → ${r.upload.peakMb} MB (growth ${r.upload.growthMb} MB), status ${r.upload.status}.`);
   lines.push('');
   lines.push('| Target | Limit | Measured | Result |');

@@ -1,7 +1,6 @@
 // createApp: the middleware order, the routes with their access rules, the 404 and the error
 // handler. Tests drive the returned app with supertest; main.ts starts it.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -9,6 +8,7 @@ import type { Config } from './config.ts';
 import type { Db } from './lib/db.ts';
 import { chooseLanguage, translator } from './lib/i18n.ts';
 import type { Logger } from './lib/logger.ts';
+import { ROOT } from './lib/root.ts';
 import { createServices, type Clock, type Services } from './services.ts';
 import { authorize, type RouteDef } from './http/authorize.ts';
 import { createPassport } from './http/passport.ts';
@@ -44,9 +44,8 @@ import { exportsRoutes } from './exports/exports.routes.ts';
 import { adminRoutes } from './users/admin.routes.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const VIEWS_DIR = path.join(root, 'views');
-const PUBLIC_DIR = path.join(root, 'public');
+export const VIEWS_DIR = path.join(ROOT, 'views');
+const PUBLIC_DIR = path.join(ROOT, 'public');
 
 export interface AppDeps {
   config: Readonly<Config>;

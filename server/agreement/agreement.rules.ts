@@ -75,14 +75,22 @@ export function unitsFromRaterRows(raterRows: readonly (readonly Score[])[]): Sc
  * Alpha is undefined (null) when no unit is pairable, or when D_e = 0 because every pairable value is the same.
  */
 export function krippendorffAlpha(units: readonly UnitValues[], level: AlphaLevel): AlphaResult {
+  return alphaOf(coincidencesOf(units), level);
+}
+
+/** What alpha at every level is computed from: the coincidence matrix and its marginals (the same for each level). */
+interface Coincidences {
+  categories: number[];
+  coincidences: number[][];
+  marginals: number[];
+  units: number;
+  pairs: number;
+}
+
+function coincidencesOf(units: readonly UnitValues[]): Coincidences {
   const pairable = units.map(presentValues).filter((values) => values.length >= 2);
   const pairs = pairable.reduce((sum, values) => sum + pairsIn(values.length), 0);
-  if (pairable.length === 0) return { value: null, reason: 'no-pairable-units', units: 0, pairs: 0 };
-
   const categories = [...new Set(pairable.flat())].sort((a, b) => a - b);
-  if (categories.length < 2) return { value: null, reason: 'no-variation', units: pairable.length, pairs };
-  if (level === 'ratio' && categories[0]! < 0) throw new RangeError('ratio alpha needs values of 0 or more');
-
   const indexOf = new Map(categories.map((c, i) => [c, i]));
   const coincidences = categories.map(() => categories.map(() => 0));
   const marginals = categories.map(() => 0);
@@ -95,9 +103,17 @@ export function krippendorffAlpha(units: readonly UnitValues[], level: AlphaLeve
       }
     }
   }
+  return { categories, coincidences, marginals, units: pairable.length, pairs };
+}
+
+function alphaOf(table: Coincidences, level: AlphaLevel): AlphaResult {
+  const { categories, coincidences, marginals, units, pairs } = table;
+  if (units === 0) return { value: null, reason: 'no-pairable-units', units: 0, pairs: 0 };
+  if (categories.length < 2) return { value: null, reason: 'no-variation', units, pairs };
+  if (level === 'ratio' && categories[0]! < 0) throw new RangeError('ratio alpha needs values of 0 or more');
+
   const n = marginals.reduce((a, b) => a + b, 0);
   const distance = squaredDistance(level, categories, marginals);
-
   let observed = 0;
   let expected = 0;
   for (let c = 0; c < categories.length; c++) {
@@ -107,7 +123,7 @@ export function krippendorffAlpha(units: readonly UnitValues[], level: AlphaLeve
       expected += marginals[c]! * marginals[k]! * d;
     }
   }
-  return { value: 1 - ((n - 1) * observed) / expected, units: pairable.length, pairs };
+  return { value: 1 - ((n - 1) * observed) / expected, units, pairs };
 }
 
 /** δ²(c, k) for the category indices c and k of the sorted `categories`, whose marginal counts are in `marginals`. */
@@ -365,8 +381,9 @@ export function summarise(units: readonly RatedUnit[], scale: Scale): AgreementS
     reasons: {},
   };
   if (percent.reason) summary.reasons = { exact: percent.reason, within1: percent.reason };
+  const table = coincidencesOf(rows);
   for (const level of REPORTED_ALPHA_LEVELS) {
-    const alpha = krippendorffAlpha(rows, level);
+    const alpha = alphaOf(table, level);
     summary.alpha[level] = alpha.value;
     if (alpha.reason) summary.reasons.alpha = { ...summary.reasons.alpha, [level]: alpha.reason };
   }

@@ -29,7 +29,6 @@ import { FormRefusal, HttpError, notFound } from '../lib/errors.ts';
 import type { Repos } from '../services.ts';
 import { parseAttributes } from '../cases/cases.service.ts';
 import type { AttributeValue } from '../cases/cases.repo.ts';
-import { assessRow } from '../reconcile/reconcile.service.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import type { Language } from '../lib/i18n.ts';
 import {
@@ -64,6 +63,7 @@ import {
   type VerdictCounts,
 } from './analysis.rules.ts';
 import type { ReductionRow } from './analysis.repo.ts';
+import { assessItem, finalOf, type Score } from '../reconcile/reconcile.rules.ts';
 
 // ───────────────────────────── The model (read by pages, reports and the CLI) ─────────────────────────────
 
@@ -287,7 +287,9 @@ function rowStats(values: Record<string, number>, cases: readonly AnalysisCase[]
   const byGroup = new Map<string, number[]>();
   for (const c of present) {
     if (c.group === '') continue;
-    byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), values[c.key]!]);
+    const own = byGroup.get(c.group);
+    if (own) own.push(values[c.key]!);
+    else byGroup.set(c.group, [values[c.key]!]);
   }
   const groups: Record<string, GroupStats> = {};
   for (const [g, vs] of byGroup) groups[g] = { n: vs.length, mean: mean(vs) };
@@ -348,7 +350,10 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
     const loaded = repos.framework.load(study.id, study.framework_title, study.framework_revision);
     const caseRows = repos.cases.list(studyId);
     const ready = new Set(repos.reconcile.readyCases(studyId).map((c) => c.id));
-    const items = repos.reconcile.items(studyId).map(assessRow);
+    const items = repos.reconcile.finalScores(studyId).map((row) => ({
+      row,
+      final: finalOf(assessItem(JSON.parse(row.scores) as Score[]), row.decided ? { score: row.final_score } : undefined),
+    }));
     const measureRows = repos.cases.measures(studyId).filter((m) => m.year === null);
     const analyses = new Map(repos.analysis.caseAnalyses(studyId).map((a) => [a.case_id, a]));
     const log = repos.analysis.reductions(studyId).map(entry);
@@ -385,7 +390,11 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
     for (const item of items) {
       const condition = byCode.get(item.row.code);
       if (!condition || condition.kind !== 'rated') continue;
-      if (item.final.status === 'open') open.set(item.row.case_key, [...(open.get(item.row.case_key) ?? []), item.row.code]);
+      if (item.final.status === 'open') {
+        const own = open.get(item.row.case_key);
+        if (own) own.push(item.row.code);
+        else open.set(item.row.case_key, [item.row.code]);
+      }
       else if (item.final.score !== null) raw.get(item.row.code)!.set(item.row.case_key, { value: item.final.score, source: item.final.status });
     }
     const measuresOf = new Map<string, Record<string, number>>();

@@ -3,8 +3,8 @@
 // limit, one document at a time, so a crafted file cannot stall or exhaust the server.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import mammoth from 'mammoth';
+import path from 'node:path';
+import { ROOT } from '../lib/root.ts';
 import type { Recognised } from './documents.sniff.ts';
 
 export const EXTRACT_MAX_BYTES = 30 * 1024 * 1024;
@@ -13,7 +13,7 @@ const PDF_MAX_PAGES = 2_000;
 
 export type Extraction = { status: 'done' | 'skipped' | 'failed' | 'none'; text: string };
 
-const CHILD = fileURLToPath(new URL('./extract-child.ts', import.meta.url));
+const CHILD = path.join(ROOT, 'server', 'documents', 'extract-child.ts');
 const TSX = import.meta.resolve('tsx');
 
 /** extractText in a child process: at most `memoryMb` of heap and `timeoutMs` of time, else "failed". */
@@ -49,7 +49,10 @@ export async function extractText(file: string, kind: Recognised['extract']): Pr
   try {
     let text = '';
     if (kind === 'text') text = fs.readFileSync(file, 'utf8');
-    else if (kind === 'docx') text = (await mammoth.extractRawText({ path: file })).value;
+    else if (kind === 'docx') {
+      const { default: mammoth } = await import('mammoth');
+      text = (await mammoth.extractRawText({ path: file })).value;
+    }
     else {
       const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
       const doc = await pdfjs.getDocument({ data: new Uint8Array(fs.readFileSync(file)), isEvalSupported: false, verbosity: 0 }).promise;

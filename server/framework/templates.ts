@@ -2,12 +2,12 @@
 // names as in the report, texts in our own words), or an empty one.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MessageKey } from '../lib/i18n.ts';
+import { ROOT } from '../lib/root.ts';
 import type { StudyFile } from '../studyfile/studyfile.schema.ts';
 import { validateStudyFile } from '../studyfile/studyfile.validate.ts';
 
-const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
+const DIR = path.join(ROOT, 'server', 'framework', 'templates');
 
 export const TEMPLATES = [
   { id: 'empty', labelKey: 'templates.empty' },

@@ -16,7 +16,7 @@ export interface CliResult {
 
 /** `kader <args>` with the given environment (DATA_DIR at least), optional standard input and time limit. */
 export function kader(args: string[], env: Record<string, string>, input?: string, timeoutMs = 30_000): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/kader.ts', ...args], {
+  const result = spawnSync(process.execPath, ['scripts/kader.mjs', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     input: input ?? '',

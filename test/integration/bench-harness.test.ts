@@ -140,7 +140,7 @@ describe('bench harness (tiny study)', () => {
         { name: 'cross-case page', url: '/c', available: false, status: 404 },
       ],
       crossCase: { rows: 15, rowReadMs: 1, page200Ms: null, page50Ms: null, vsRows: null, vs50: null },
-      cli: { agreementMs: 1, analysisMs: 1, nodeTsxStartupMs: 1, inProcess: { agreementMs: 1, analysisMs: 1 } },
+      cli: { agreementMs: 1, analysisMs: 1, startupMs: 1, inProcess: { agreementMs: 1, analysisMs: 1 } },
       upload: { status: 303, baselineMb: 1, peakMb: 2, growthMb: 1 },
       targets: [
         { name: 'a', target: 't', measured: 'm', pass: true },

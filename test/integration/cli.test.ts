@@ -7,7 +7,7 @@ import { openDb } from '../../server/lib/db.ts';
 import { createServices } from '../../server/services.ts';
 import { loadConfig } from '../../server/config.ts';
 import { tempDir } from '../helpers/app.ts';
-import { kader, startServer, type RunningServer } from '../helpers/processes.ts';
+import { kader, ROOT, startServer, type RunningServer } from '../helpers/processes.ts';
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
@@ -158,5 +158,29 @@ describe('server start', () => {
     db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, 'future', 'x', '2030-01-01')").run();
     db.close();
     await expect(startServer({ dataDir: DATA_DIR })).rejects.toThrow(/exited \(code 1.*newer than this version of Kader/s);
+  });
+});
+
+describe('the kader launcher (scripts/kader.mjs)', () => {
+  const BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'kader', 'kader.mjs');
+
+  it('runs the command line from a bundle, rebuilt when a source file is newer and not otherwise', () => {
+    expect(kader(['help'], { DATA_DIR: tempDir() }).status).toBe(0);
+    const built = fs.statSync(BUNDLE).mtimeMs;
+    // A source saved after the bundle was built: the next command rebuilds it.
+    const source = path.join(ROOT, 'server', 'lib', 'root.ts');
+    while (Date.now() <= built + 5) {
+      // a few milliseconds at most: the save must come after the build
+    }
+    const saved = new Date();
+    fs.utimesSync(source, saved, saved);
+    const after = kader(['help'], { DATA_DIR: tempDir() });
+    expect(after.status, after.stderr).toBe(0);
+    expect(after.stdout).toContain('Usage: npm run --silent kader');
+    const rebuilt = fs.statSync(BUNDLE).mtimeMs;
+    expect(rebuilt).toBeGreaterThan(built);
+    // Nothing newer: the bundle is used as it is.
+    expect(kader(['help'], { DATA_DIR: tempDir() }).status).toBe(0);
+    expect(fs.statSync(BUNDLE).mtimeMs).toBe(rebuilt);
   });
 });

@@ -78,7 +78,7 @@ export function studyFile(): object {
 /** `kader <args>` as a child process that does not block the event loop (the load keeps running). */
 export function kaderAsync(args: string[], env: Record<string, string>, input = '', timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kader.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/kader.mjs', ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
