@@ -3,12 +3,13 @@
 // Every member may download the tables: they come from services that apply blinding.
 import type { Request, Response } from 'express';
 import { roleAtLeast, route, studyRole, type RouteDef } from '../http/authorize.ts';
-import { notFound } from '../lib/errors.ts';
+import { HttpError, notFound } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { slug } from '../studyfile/studyfile.routes.ts';
 import { wantsAnonymised } from '../anonymise/anonymise.routes.ts';
 import { isCsvTable, isWorkbook } from './exports.service.ts';
 import { exportsView } from './exports.view.ts';
+import { isClosedEarly, XLSX_RETRY_AFTER_SECONDS, xlsxBuilds } from './exports.xlsx.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -41,13 +42,36 @@ export function exportsRoutes(s: Services): RouteDef[] {
       res.send(csv);
     }),
 
-    /** @route GET /studies/:id/exports/:workbook.xlsx — ratings, final scores, classes, analysis or agreement: a sheet per table. */
+    /**
+     * @route GET /studies/:id/exports/:workbook.xlsx — ratings, final scores, classes, analysis or agreement: a sheet per table.
+     * Streamed, and at most two built at a time (xlsxBuilds): a request that gets no turn is answered 503 with Retry-After.
+     */
     route('get', '/studies/:id/exports/:workbook.xlsx', studyRole('viewer'), async (req, res) => {
       const workbook = String(req.params.workbook);
       if (!isWorkbook(workbook)) throw notFound();
-      const bytes = await s.exports.xlsx(workbook, req.study!.id, req.user!.id, wantsAnonymised(req));
-      download(res, fileName(req, workbook, 'xlsx'), XLSX_TYPE);
-      res.send(bytes);
+      const release = await xlsxBuilds.acquire();
+      if (!release) {
+        res.setHeader('Retry-After', String(XLSX_RETRY_AFTER_SECONDS));
+        throw new HttpError(503, 'exports.busy');
+      }
+      try {
+        const write = s.exports.xlsx(workbook, req.study!.id, req.user!.id, wantsAnonymised(req));
+        download(res, fileName(req, workbook, 'xlsx'), XLSX_TYPE);
+        await write(res);
+      } catch (err) {
+        if (!res.headersSent) {
+          // Nothing was sent: the error page goes out instead, not as a download.
+          res.removeHeader('Content-Disposition');
+          res.removeHeader('Content-Type');
+          throw err;
+        }
+        // The file is cut off after a 200: an error page cannot follow, and ending the response would
+        // pass a truncated file as whole. Destroying it makes the download fail visibly.
+        res.destroy();
+        if (!isClosedEarly(err)) throw err; // logged by the error handler; a client that left is no error
+      } finally {
+        release();
+      }
     }),
 
     /** @route GET /studies/:id/exports/study.json — the study file as a lead downloads it (blind ratings left out); anonymised with the switch. */

@@ -3,6 +3,7 @@
 // service that already applies blinding (ratings: the user's own and others' only when not blind;
 // final scores, classes and analysis: cases whose raters all submitted; agreement: cases no longer
 // blind), so an export never shows more than the pages do.
+import type { Writable } from 'node:stream';
 import type { Db } from '../lib/db.ts';
 import type { Repos } from '../services.ts';
 import { agreementCsv } from '../agreement/agreement.csv.ts';
@@ -22,7 +23,7 @@ import {
   tableFromCsv,
   type Table,
 } from './exports.tables.ts';
-import { workbookOf } from './exports.xlsx.ts';
+import { writeWorkbook } from './exports.xlsx.ts';
 
 /** The workbooks (one XLSX each, a sheet per table). */
 export const WORKBOOKS = ['ratings', 'final-scores', 'classes', 'analysis', 'agreement'] as const;
@@ -82,10 +83,14 @@ export function exportsService(deps: { db: Db; repos: Repos; now: () => Date }) 
       return tableCsv(maybeAnonymised(studyId, [table], anonymised)[0]!);
     },
 
-    /** A workbook as XLSX bytes. */
-    xlsx(workbook: Workbook, studyId: number, userId: number, anonymised: boolean): Promise<Buffer> {
+    /**
+     * A workbook as XLSX: its tables are read now (so a problem with them is an error page), and the
+     * returned function streams the file to `out` (see writeWorkbook).
+     */
+    xlsx(workbook: Workbook, studyId: number, userId: number, anonymised: boolean): (out: Writable) => Promise<void> {
       const list = maybeAnonymised(studyId, tables(workbook, studyId, userId), anonymised);
-      return workbookOf(list, { title: workbook, created: deps.now() });
+      const created = deps.now();
+      return (out) => writeWorkbook(out, list, { title: workbook, created });
     },
   };
 }

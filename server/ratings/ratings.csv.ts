@@ -7,11 +7,14 @@
 // downloaded file imports again: `status` and `submitted_at` are ignored (imported ratings are
 // always submitted, now); `cannot_judge_reason` is used as the reason of an NA score when it is not
 // empty. Any other column is refused, so a typo in a header does not silently drop data.
+// Imported ratings are submitted, so a rater's ratings of a case are imported only as a complete set
+// (with the ones they submitted before), as the rating form submits them.
 import type { CsvRecord } from '../cases/cases.csv.ts';
 import { MAX_REPORTED_PROBLEMS, type CaseLookup, type CsvProblem } from '../cases/cases.schemas.ts';
 import { checkAssignment, isProblem } from '../assignment/assignment.rules.ts';
 import { unguardFormula, type CsvCell } from '../lib/csv.ts';
 import type { RatingCsvRow } from './ratings.repo.ts';
+import { missingCodes } from './ratings.rules.ts';
 
 /** The columns of study-format.md, in the order the download writes them. */
 export const IMPORT_COLUMNS = ['case', 'condition', 'rater', 'score', 'rationale'] as const;
@@ -45,6 +48,11 @@ export interface RatingImportStudy {
   attendees: ReadonlyMap<number, ReadonlySet<number>>;
   /** Every existing rating by slotKey → whether it is submitted. */
   existing: ReadonlyMap<string, boolean>;
+  /**
+   * The ratable codes on a rater's form of a case, in framework order: what the form's submit
+   * requires (`ratable`, less the conditions a reduction dropped that the rater has not rated).
+   */
+  formCodes: (caseId: number, raterId: number) => readonly string[];
   /** The reason stored for an NA (or empty) score without a reason of its own. */
   defaultReason: string;
 }
@@ -102,8 +110,10 @@ export function checkRatingRecords(records: readonly CsvRecord[], study: RatingI
   const raterList = new Map<number, number[]>();
   /** Per "case rater": null when the rater may rate the case, else the problem every row of theirs gets. */
   const decided = new Map<string, Omit<CsvProblem, 'line'> | null>();
-  /** Per "case rater": the line they first occur on and the codes the file gives them. */
-  const inFile = new Map<string, { line: number; caseId: number; raterId: number; email: string; codes: Set<string> }>();
+  /** Per "case rater": the line they first occur on, the codes the file gives them and those rows. */
+  const inFile = new Map<string, { line: number; caseId: number; raterId: number; email: string; codes: Set<string>; rows: RatingImportRow[] }>();
+  /** Per "case rater": the codes of their lines that have a problem (reported on those lines). */
+  const refusedCodes = new Map<string, Set<string>>();
   const emailOf = new Map([...study.members.values()].map((m) => [m.userId, m.email]));
   let replacedDrafts = 0;
   const width = header.fields.length;
@@ -188,7 +198,13 @@ export function checkRatingRecords(records: readonly CsvRecord[], study: RatingI
       const refused = decided.get(pair);
       if (refused) problems.push({ line, ...refused });
     }
-    if (problems.length > before) continue;
+    if (problems.length > before) {
+      if (caseId !== undefined && member && code) {
+        const pair = `${caseId}\u0000${member.userId}`;
+        refusedCodes.set(pair, (refusedCodes.get(pair) ?? new Set()).add(code));
+      }
+      continue;
+    }
 
     const slot = slotKey(caseId!, code, member!.userId);
     const first = seen.get(slot);
@@ -204,27 +220,44 @@ export function checkRatingRecords(records: readonly CsvRecord[], study: RatingI
     }
     if (existing === false) replacedDrafts++;
     const pair = `${caseId}\u0000${member!.userId}`;
-    const entry = inFile.get(pair) ?? { line, caseId: caseId!, raterId: member!.userId, email, codes: new Set<string>() };
+    const entry = inFile.get(pair) ?? { line, caseId: caseId!, raterId: member!.userId, email, codes: new Set<string>(), rows: [] };
+    const row: RatingImportRow = { line, caseId: caseId!, code, raterId: member!.userId, score: score!, reason: score === null ? ownReason || study.defaultReason : null, rationale };
     entry.codes.add(code);
+    entry.rows.push(row);
     inFile.set(pair, entry);
-    rows.push({ line, caseId: caseId!, code, raterId: member!.userId, score: score!, reason: score === null ? ownReason || study.defaultReason : null, rationale });
+    rows.push(row);
   }
 
   // Imported ratings are submitted, and a rater's ratings of a case are submitted all together (a
   // draft next to submitted ratings could never be submitted): a rater's other drafts of the case
   // must be in the file too.
   const draftsOf = new Map<string, string[]>();
+  const submittedOf = new Map<string, Set<string>>();
   for (const [slot, submitted] of study.existing) {
-    if (submitted) continue;
     const [caseId, code, raterId] = slot.split('\u0000');
     const pair = `${caseId}\u0000${raterId}`;
-    draftsOf.set(pair, [...(draftsOf.get(pair) ?? []), code!]);
+    if (submitted) submittedOf.set(pair, (submittedOf.get(pair) ?? new Set()).add(code!));
+    else draftsOf.set(pair, [...(draftsOf.get(pair) ?? []), code!]);
   }
   for (const [pair, entry] of inFile) {
+    if (problems.length >= MAX_REPORTED_PROBLEMS) break;
     const left = (draftsOf.get(pair) ?? []).filter((code) => !entry.codes.has(code));
-    // Counts only: the lead must not learn which conditions a rater has drafted.
-    if (left.length && problems.length < MAX_REPORTED_PROBLEMS) {
+    // Counts only: the lead must not learn which conditions a rater has drafted. (The list of missing
+    // conditions below is left out here for that reason: drafts not in the file are among them.)
+    if (left.length) {
       problems.push({ line: entry.line, key: 'ratings.csv.otherDrafts', params: { email: entry.email, case: study.caseKeys.get(entry.caseId) ?? '', count: left.length } });
+      continue;
+    }
+    // Submitting a rater's ratings may end the case's blinding (ALL_SUBMITTED in ratings.repo.ts),
+    // so, as on the rating form, they are submitted only as a complete set: every condition of the
+    // rater's form needs a complete rating in the file (the form's rule, missingCodes) or one the
+    // rater submitted before. A condition on a refused line of theirs has its own problem already.
+    const refused = refusedCodes.get(pair);
+    const submitted = submittedOf.get(pair);
+    const missing = missingCodes(study.formCodes(entry.caseId, entry.raterId), entry.rows.map((r) => ({ code: r.code, score: r.score, cannot_judge_reason: r.reason })))
+      .filter((code) => !submitted?.has(code) && !refused?.has(code));
+    if (missing.length) {
+      problems.push({ line: entry.line, key: 'ratings.csv.incomplete', params: { email: entry.email, case: study.caseKeys.get(entry.caseId) ?? '', count: missing.length, codes: missing.join(', ') } });
     }
   }
 

@@ -18,19 +18,11 @@ import { settingsOf } from '../studies/studies.repo.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
 import { reductionRepo } from '../reduction/reduction.repo.ts';
 import { checkRatingRecords, EXPORT_COLUMNS, exportRow, slotKey } from './ratings.csv.ts';
-import type { RatingRow } from './ratings.repo.ts';
+import { isComplete, missingCodes } from './ratings.rules.ts';
 import type { ConditionRatingInput } from './ratings.schemas.ts';
 
-/** Whether a rating is complete enough to submit: a score, or cannot judge with a reason. */
-export function isComplete(r: Pick<RatingRow, 'score' | 'cannot_judge_reason'> | undefined): boolean {
-  return !!r && (r.score !== null || (r.cannot_judge_reason ?? '').trim() !== '');
-}
-
-/** The ratable conditions of a framework that have no complete rating, in framework order. */
-export function missingCodes(ratable: readonly string[], own: readonly Pick<RatingRow, 'code' | 'score' | 'cannot_judge_reason'>[]): string[] {
-  const byCode = new Map(own.map((r) => [r.code, r]));
-  return ratable.filter((code) => !isComplete(byCode.get(code)));
-}
+// The submit rule lives in ratings.rules.ts (the import uses it too); re-exported for the view and tests.
+export { isComplete, missingCodes };
 
 export type RatingImportResult =
   | { ok: true; ratings: number; cases: number; ratersAdded: number; replacedDrafts: number }
@@ -82,8 +74,14 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
   function framework(study: { id: number; framework_title: string; framework_revision: number }, caseId?: number, raterId: number | null = null) {
     const loaded = repos.framework.load(study.id, study.framework_title, study.framework_revision);
     const ratable = ratableCodes(loaded.doc);
-    const dropped = caseId === undefined ? new Set<string>() : reductions.droppedUnrated(study.id, caseId, raterId);
-    return { loaded, ratable: loaded.doc.conditions.filter((c) => ratable.has(c.code) && !dropped.has(c.code)).map((c) => c.code) };
+    const inOrder = loaded.doc.conditions.filter((c) => ratable.has(c.code)).map((c) => c.code);
+    return { loaded, ratable: caseId === undefined ? inOrder : formCodes(study.id, inOrder, caseId, raterId) };
+  }
+
+  /** The ratable codes (in framework order) on a rater's form of a case: without the ones a reduction dropped that they have not rated. */
+  function formCodes(studyId: number, ratable: readonly string[], caseId: number, raterId: number | null): string[] {
+    const dropped = reductions.droppedUnrated(studyId, caseId, raterId);
+    return ratable.filter((code) => !dropped.has(code));
   }
 
   const lockedError = () => new HttpError(409, 'ratings.locked');
@@ -214,8 +212,10 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     /**
      * Imports ratings from a CSV file (study-format.md, "Ratings CSV"), all or nothing in one
      * transaction: every problem (with its line) is returned and nothing is stored if there is one.
-     * Imported ratings are submitted; a rater's draft of the same condition is replaced; a rater who
-     * is not yet a rater of the case is added while it has fewer than `ratersPerCase`. One audit
+     * Imported ratings are submitted, so, as on the rating form, a rater's ratings of a case in the
+     * file together with the ones they submitted before must cover every condition of their form
+     * (submitting may end the case's blinding); a rater's draft of the same condition is replaced; a
+     * rater who is not yet a rater of the case is added while it has fewer than `ratersPerCase`. One audit
      * entry with counts only (no scores: leads read the log while cases are blind).
      */
     importCsv(studyId: number, actorId: number | null, fileName: string, bytes: Uint8Array): RatingImportResult {
@@ -248,6 +248,8 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
           raters,
           attendees: new Map([...groupIds(repos.assignment.attendance(studyId), (a) => a.case_id, (a) => a.user_id)].map(([id, users]) => [id, new Set(users)])),
           existing: new Map(own.slots(studyId).map((r) => [slotKey(r.case_id, r.code, r.rater_id), r.submitted === 1])),
+          // One statement per (case, rater) with valid rows in the file.
+          formCodes: (caseId, raterId) => formCodes(studyId, ratable, caseId, raterId),
           defaultReason: translate(study.language, 'ratings.import.naReason'),
         });
         if (!checked.ok) return checked;

@@ -3,9 +3,10 @@
 // anonymised switch on every download, new and existing, leaves no real case name or alias anywhere.
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { findLeaks, replacementsOf } from '../../server/anonymise/anonymise.rules.ts';
 import { parseCsv } from '../../server/cases/cases.csv.ts';
+import { xlsxBuilds } from '../../server/exports/exports.xlsx.ts';
 import { loginAs, makeUser, testApp } from '../helpers/app.ts';
 import { BLIND_CASE, BLIND_SECRET, importNamedStudy, LEAD, NAMED, VIEWER } from './anonymise.fixture.ts';
 
@@ -168,5 +169,53 @@ describe('blinding in exports', () => {
     expect(classes).not.toContain(BLIND_CASE);
     const finals = parseCsv((await viewer.agent.get(`${base}/final-scores.csv`)).text).map((r) => r.fields[0]);
     expect(finals).not.toContain(BLIND_CASE);
+  });
+});
+
+describe('XLSX builds at a time', () => {
+  /** Takes both build slots, as two downloads in progress would. */
+  async function holdBoth() {
+    const held = [(await xlsxBuilds.acquire())!, (await xlsxBuilds.acquire())!];
+    return { releaseOne: () => held.shift()!(), releaseAll: () => held.splice(0).forEach((release) => release()) };
+  }
+
+  it('a download beyond the two being built waits for its turn, then gets the whole workbook', async () => {
+    const { lead, base } = await setUp();
+    const slots = await holdBoth();
+    try {
+      const pending = Promise.resolve(lead.agent.get(`${base}/exports/ratings.xlsx`).buffer(true).parse(binary));
+      await vi.waitFor(() => expect(xlsxBuilds.waiting).toBe(1));
+      slots.releaseOne();
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(res.headers['content-disposition']).toBe(`attachment; filename="study-${base.split('/')[2]}-ratings.xlsx"`);
+      const read = await readWorkbook(res.body as Buffer);
+      expect(read.sheets[0]!.rows.length).toBeGreaterThan(1);
+    } finally {
+      slots.releaseAll();
+    }
+    expect(xlsxBuilds.active).toBe(0);
+  });
+
+  it('answers 503 with Retry-After and a message in the user’s language when no turn comes in time', async () => {
+    const { lead, base } = await setUp();
+    const slots = await holdBoth();
+    const { waitMs } = xlsxBuilds.options;
+    xlsxBuilds.options.waitMs = 30;
+    try {
+      const res = await lead.agent.get(`${base}/exports/analysis.xlsx`);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('30');
+      expect(res.headers['content-disposition']).toBeUndefined();
+      expect(res.text).toContain('Several spreadsheets are being prepared right now. Please try again in half a minute.');
+      const dutch = await lead.agent.get(`${base}/exports/analysis.xlsx`).set('Accept-Language', 'nl');
+      expect(dutch.status).toBe(503);
+      expect(dutch.text).toContain('Er worden nu meerdere spreadsheets aangemaakt. Probeer het over een halve minuut opnieuw.');
+      expect(xlsxBuilds.waiting).toBe(0);
+    } finally {
+      xlsxBuilds.options.waitMs = waitMs;
+      slots.releaseAll();
+    }
+    expect(xlsxBuilds.active).toBe(0);
   });
 });

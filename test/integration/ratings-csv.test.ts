@@ -41,6 +41,15 @@ const STUDY_FILE = {
 };
 const RATABLE = ['1.a', '1.b.1', '1.b.2', '2.a', '2.b'];
 const NOW = '2026-06-01T10:00:00.000Z';
+/** The rationale of the rows `fill` adds. */
+const FILLED = 'filled in';
+
+/**
+ * CSV rows (score 3) for the conditions a rater's rows of a case lack: an import submits a rater's
+ * ratings of a case only as a complete set, so a file that means to test something else completes them.
+ */
+const fill = (caseRef: string, rater: string, except: readonly string[], rationale = FILLED) =>
+  RATABLE.filter((code) => !except.includes(code)).map((code) => `${caseRef},${code},${rater},3,${rationale}`);
 
 async function createStudy(services: Services, owner: number): Promise<number> {
   const valid = validateStudyFile(STUDY_FILE);
@@ -112,14 +121,22 @@ describe('ratings import in the browser', () => {
       '',
       'Breda,2.a,carol@example.org,,no sources', //                           empty score; Carol becomes c2's rater 1
       'c2,2.a,ann@example.org,5,', //                                         Ann becomes c2's rater 2
+      // The rest of each rater's set of the case: an import submits complete sets only.
+      ...fill('c1', 'ann@example.org', ['1.a', '2.b']),
+      ...fill('c1', 'bob@example.org', ['1.a']),
+      ...fill('c2', 'carol@example.org', ['2.a']),
+      ...fill('c2', 'ann@example.org', ['2.a']),
     ].join('\r\n');
     const res = await upload(lead, `${base}/ratings/import`, csv, 'oud.csv');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${base}/ratings/import`);
     const after = await lead.agent.get(res.headers.location!);
-    expect(after.text).toContain('5 ratings of 2 cases imported from oud.csv and submitted.');
+    expect(after.text).toContain('20 ratings of 2 cases imported from oud.csv and submitted.');
 
-    expect(ratings()).toEqual([
+    const filled = ratings().filter((r) => r.rationale === FILLED);
+    expect(filled).toHaveLength(15);
+    expect(filled.every((r) => r.score === 3 && r.reason === null && r.at === NOW)).toBe(true);
+    expect(ratings().filter((r) => r.rationale !== FILLED)).toEqual([
       { c: 'c1', code: '1.a', rater: 'ann@example.org', score: 4, reason: null, rationale: 'Strenge poort, zoekperiode van 4 weken', at: NOW },
       { c: 'c1', code: '1.a', rater: 'bob@example.org', score: 3, reason: null, rationale: 'replaces the draft', at: NOW },
       { c: 'c1', code: '2.b', rater: 'ann@example.org', score: null, reason: 'Imported as NA', rationale: '', at: NOW },
@@ -134,7 +151,7 @@ describe('ratings import in the browser', () => {
 
     const [entry] = audits();
     expect(JSON.parse(entry!.after!)).toEqual({
-      file: 'oud.csv', ratings: 5, cannotJudge: 2, replacedDrafts: 1, cases: ['c1', 'c2'],
+      file: 'oud.csv', ratings: 20, cannotJudge: 2, replacedDrafts: 1, cases: ['c1', 'c2'],
       ratersAdded: [{ case: 'c2', raters: ['carol@example.org', 'ann@example.org'] }],
     });
     expect(entry!.after).not.toMatch(/score|Strenge/);
@@ -225,13 +242,71 @@ describe('ratings import: refused files', () => {
       { code: '2.b', score: null, reason: '', rationale: 'thinking', evidence: [] },
     ]);
     const lead = await loginAs(app, 'lead@example.org');
-    const res = await upload(lead, `${base}/ratings/import`, 'case,condition,rater,score,rationale\nc1,1.b.1,ann@example.org,3,\nc1,1.a,bob@example.org,3,\n');
+    // Ann's set is complete; Bob's lacks his drafts of 2.a and 2.b (and so is incomplete too: the
+    // drafts' message alone, which counts them without naming them).
+    const csv = ['case,condition,rater,score,rationale', 'c1,1.b.1,ann@example.org,3,', 'c1,1.a,bob@example.org,3,', ...fill('c1', 'ann@example.org', ['1.b.1']), ...fill('c1', 'bob@example.org', ['1.a', '2.a', '2.b'])];
+    const res = await upload(lead, `${base}/ratings/import`, `${csv.join('\n')}\n`);
     expect(problemItems(res.text)).toEqual([
       'Line 3: bob@example.org has 2 draft(s) of c1 that the file does not hold; imported ratings are submitted, so add those conditions or ask bob@example.org to submit or clear the drafts first.',
     ]);
     expect(ratings().map((r) => [r.rater, r.code, r.score, r.at])).toEqual([
       ['bob@example.org', '1.a', 2, null], ['bob@example.org', '2.a', 4, null], ['bob@example.org', '2.b', null, null],
     ]);
+  });
+
+  it('refuses a rater’s incomplete set of a case, stores nothing, and the case stays blind to the other rater; in Dutch too', async () => {
+    const { app, base, studyId, services, ratings, audits, caseId, rateAndSubmit } = await setUp();
+    rateAndSubmit('ann', 'ann rationale');
+    const before = ratings();
+    const lead = await loginAs(app, 'lead@example.org');
+    // Submitting these two would end c1's blinding: Ann has submitted, and Bob would have no drafts.
+    const csv = 'case,condition,rater,score,rationale\nc1,1.a,bob@example.org,3,BOB-IMPORTED\nc1,2.a,bob@example.org,NA,\n';
+    const res = await upload(lead, `${base}/ratings/import`, csv);
+    expect(res.status).toBe(422);
+    expect(problemItems(res.text)).toEqual([
+      'Line 2: The ratings of bob@example.org for c1 are incomplete: 3 condition(s) have no rating in the file and none submitted before: 1.b.1, 1.b.2, 2.b. Imported ratings are submitted, and a rater submits all conditions of a case together; add a row for each (NA for “cannot judge”).',
+    ]);
+    const dutch = await upload(lead, `${base}/ratings/import`, csv).set('Accept-Language', 'nl');
+    expect(problemItems(dutch.text)).toEqual([
+      'Regel 2: De scores van bob@example.org voor c1 zijn onvolledig: 3 conditie(s) hebben geen score in het bestand en ook geen eerder ingediende: 1.b.1, 1.b.2, 2.b. Geïmporteerde scores zijn ingediend, en een beoordelaar dient alle condities van een casus tegelijk in; voeg voor elk een regel toe (NA voor ‘niet te beoordelen’).',
+    ]);
+    expect(ratings()).toEqual(before);
+    expect(audits()).toEqual([]);
+    expect(services.repos.ratings.isBlind(caseId('c1'))).toBe(true);
+    expect(services.ratings.overview(studyId, 'c1').ratings).toEqual([]);
+    const ann = await loginAs(app, 'ann@example.org');
+    const annCsv = (await ann.agent.get(`${base}/ratings.csv`)).text;
+    expect(annCsv).not.toContain('bob@example.org');
+    expect(annCsv).not.toContain('BOB-IMPORTED');
+  });
+
+  it('imports the rest of a set the rater submitted in part before, once the two together are complete', async () => {
+    const { app, base, ids, leadId, studyId, services, ratings, caseId, rateAndSubmit } = await setUp();
+    rateAndSubmit('ann', 'ann rationale');
+    // Bob's 1.a and 1.b.1 of c1 were submitted before (as an import without this check could leave them).
+    const study = services.repos.studies.findById(studyId)!;
+    const conditionIds = services.repos.framework.load(studyId, study.framework_title, study.framework_revision).conditionIds;
+    for (const code of ['1.a', '1.b.1']) {
+      services.repos.ratings.importSubmitted({ caseId: caseId('c1'), conditionId: conditionIds.get(code)!, raterId: ids.bob!, score: 2, reason: null, rationale: 'earlier', now: NOW });
+    }
+    const lead = await loginAs(app, 'lead@example.org');
+    const url = `${base}/ratings/import`;
+    const short = await upload(lead, url, 'case,condition,rater,score,rationale\nc1,1.b.2,bob@example.org,3,\n');
+    expect(problemItems(short.text)).toEqual([
+      'Line 2: The ratings of bob@example.org for c1 are incomplete: 2 condition(s) have no rating in the file and none submitted before: 2.a, 2.b. Imported ratings are submitted, and a rater submits all conditions of a case together; add a row for each (NA for “cannot judge”).',
+    ]);
+    const done = await upload(lead, url, 'case,condition,rater,score,rationale\nc1,1.b.2,bob@example.org,3,\nc1,2.a,bob@example.org,4,\nc1,2.b,bob@example.org,NA,\n');
+    expect(done.status).toBe(303);
+    expect(ratings().filter((r) => r.rater === 'bob@example.org').map((r) => [r.code, r.score, r.at])).toEqual([
+      ['1.a', 2, NOW], ['1.b.1', 2, NOW], ['1.b.2', 3, NOW], ['2.a', 4, NOW], ['2.b', null, NOW],
+    ]);
+
+    // A condition a reduction dropped, which the rater has not rated in the case, is not on their
+    // form, so not asked of the import either (the same list as the form's submit).
+    services.repos.analysis.insertReduction({ studyId, conditionId: conditionIds.get('2.b')!, method: 1, reason: 'no variation', by: leadId, at: NOW });
+    const reduced = await upload(lead, url, ['case,condition,rater,score,rationale', ...fill('c2', 'carol@example.org', ['2.b'])].join('\n'));
+    expect(reduced.status).toBe(303);
+    expect(services.ratings.form(studyId, 'c2', ids.carol!).ratable).toEqual(['1.a', '1.b.1', '1.b.2', '2.a']);
   });
 
   it('keeps the study rule: an interviewer of a case may only be its first rater', async () => {
@@ -241,12 +316,12 @@ describe('ratings import: refused files', () => {
     services.interviews.create(studyId, { case: 'c3', date: '2026-05-01', participants: 1, notes: '', status: 'held', roles: [], interviewers: [ids.carol!], conditions: [] }, null);
     const lead = await loginAs(app, 'lead@example.org');
     // c2: Carol would be rater 2 (refused); c3: Carol is rater 1 (allowed), Ann rater 2.
-    const refused = await upload(lead, `${base}/ratings/import`, 'case,condition,rater,score,rationale\nc2,1.a,ann@example.org,3,\nc2,1.a,carol@example.org,3,\n');
+    const refused = await upload(lead, `${base}/ratings/import`, ['case,condition,rater,score,rationale', 'c2,1.a,ann@example.org,3,', 'c2,1.a,carol@example.org,3,', ...fill('c2', 'ann@example.org', ['1.a'])].join('\n'));
     expect(problemItems(refused.text)).toEqual([
       'Line 3: carol@example.org attended an interview of c2 and so cannot be its rater 2 (study rule: only the first rater may have attended).',
     ]);
     expect(ratersOf('c2')).toEqual([]);
-    const done = await upload(lead, `${base}/ratings/import`, 'case,condition,rater,score,rationale\nc3,1.a,carol@example.org,3,\nc3,1.a,ann@example.org,3,\n');
+    const done = await upload(lead, `${base}/ratings/import`, ['case,condition,rater,score,rationale', 'c3,1.a,carol@example.org,3,', 'c3,1.a,ann@example.org,3,', ...fill('c3', 'carol@example.org', ['1.a']), ...fill('c3', 'ann@example.org', ['1.a'])].join('\n'));
     expect(done.status).toBe(303);
     expect(ratersOf('c3')).toEqual(['carol@example.org', 'ann@example.org']);
   });
@@ -269,13 +344,21 @@ describe('kader ratings:import', () => {
     db.close();
     const dir = tempDir();
     const bad = path.join(dir, 'bad.csv');
-    fs.writeFileSync(bad, 'case,condition,rater,score,rationale\nc1,1.a,ann@example.org,4,\nc9,1.a,ann@example.org,4,\nc1,2.a,ann@example.org,9,\n');
+    fs.writeFileSync(bad, [
+      'case,condition,rater,score,rationale',
+      'c1,1.a,ann@example.org,4,',
+      'c9,1.a,ann@example.org,4,',
+      'c1,2.a,ann@example.org,9,',
+      ...fill('c1', 'ann@example.org', ['1.a', '2.a']),
+      'c2,2.b,bob@example.org,4,', // line 8: Bob's set of c2 is incomplete
+    ].join('\n'));
     const refused = kader(['ratings:import', String(studyId), bad], { DATA_DIR });
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr.split('\n').filter((l) => l.startsWith('line '))).toEqual([
       'line 3: Unknown case “c9” (not a key or name of a case of this study).',
       'line 4: “9” is not a score: write a whole number from 1 to 5, or NA for “cannot judge”.',
+      'line 8: The ratings of bob@example.org for c2 are incomplete: 4 condition(s) have no rating in the file and none submitted before: 1.a, 1.b.1, 1.b.2, 2.a. Imported ratings are submitted, and a rater submits all conditions of a case together; add a row for each (NA for “cannot judge”).',
     ]);
     const count = () => {
       const again = studyIn(DATA_DIR);
@@ -287,12 +370,20 @@ describe('kader ratings:import', () => {
     expect(count()).toEqual({ n: 0, raters: 0 });
 
     const good = path.join(dir, 'good.csv');
-    fs.writeFileSync(good, 'case,condition,rater,score,rationale\nc1,1.a,ann@example.org,4,\nDelft,2.a,bob@example.org,NA,\nc1,2.a,bob@example.org,2,\n');
+    fs.writeFileSync(good, [
+      'case,condition,rater,score,rationale',
+      'c1,1.a,ann@example.org,4,',
+      'Delft,2.a,bob@example.org,NA,',
+      'c1,2.a,bob@example.org,2,',
+      ...fill('c1', 'ann@example.org', ['1.a']),
+      ...fill('Delft', 'bob@example.org', ['2.a']),
+      ...fill('c1', 'bob@example.org', ['2.a']),
+    ].join('\n'));
     const ok = kader(['ratings:import', String(studyId), good], { DATA_DIR });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout)).toEqual({ ratings: 3, cases: 2, ratersAdded: 3, replacedDrafts: 0 });
-    expect(count()).toEqual({ n: 3, raters: 3 });
+    expect(JSON.parse(ok.stdout)).toEqual({ ratings: 15, cases: 2, ratersAdded: 3, replacedDrafts: 0 });
+    expect(count()).toEqual({ n: 15, raters: 3 });
   });
 });
 

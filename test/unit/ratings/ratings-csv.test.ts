@@ -24,6 +24,7 @@ function study(over: Partial<RatingImportStudy> = {}): RatingImportStudy {
     raters: new Map(),
     attendees: new Map(),
     existing: new Map(),
+    formCodes: () => ['1.a', '2.a'],
     defaultReason: 'Imported as NA',
     ...over,
   };
@@ -40,7 +41,8 @@ describe('ratings.csv checkRatingRecords', () => {
     const csv = 'submitted_at,status,rater,case,condition,score,cannot_judge_reason,rationale\n'
       + '2020-01-01,draft,ann@x.org,k1,1.a,NA,no documents,r1\n'
       + ',,ann@x.org,k1,2.a,,,r2\n'
-      + ',,bob@x.org,Almere,1.a,3,ignored for a score,r3\n';
+      + ',,bob@x.org,Almere,1.a,3,ignored for a score,r3\n'
+      + ',,bob@x.org,k1,2.a,4,,r4\n';
     const result = checkRatingRecords(parseCsv(csv), study());
     expect(result).toEqual({
       ok: true,
@@ -49,6 +51,7 @@ describe('ratings.csv checkRatingRecords', () => {
           { line: 2, caseId: 10, code: '1.a', raterId: 1, score: null, reason: 'no documents', rationale: 'r1' },
           { line: 3, caseId: 10, code: '2.a', raterId: 1, score: null, reason: 'Imported as NA', rationale: 'r2' },
           { line: 4, caseId: 10, code: '1.a', raterId: 2, score: 3, reason: null, rationale: 'r3' },
+          { line: 5, caseId: 10, code: '2.a', raterId: 2, score: 4, reason: null, rationale: 'r4' },
         ],
         addRaters: new Map([[10, [1, 2]]]),
         replacedDrafts: 0,
@@ -57,7 +60,7 @@ describe('ratings.csv checkRatingRecords', () => {
   });
 
   it('fills a case after the raters it has, in the order the file names them, and refuses the one too many on every row', () => {
-    const csv = 'case,condition,rater,score\nk1,1.a,carol@x.org,3\nk1,1.a,ann@x.org,3\nk1,2.a,carol@x.org,3\nk1,2.a,bob@x.org,3\n';
+    const csv = 'case,condition,rater,score\nk1,1.a,carol@x.org,3\nk1,1.a,ann@x.org,3\nk1,2.a,carol@x.org,3\nk1,2.a,bob@x.org,3\nk1,1.a,bob@x.org,3\n';
     const result = checkRatingRecords(parseCsv(csv), study({ raters: new Map([[10, [2]]]) }));
     // k1 has Bob; Carol (line 2) fills it; Ann (line 3) is one too many; Bob's row needs nothing.
     expect(result).toEqual({
@@ -68,12 +71,13 @@ describe('ratings.csv checkRatingRecords', () => {
 
   it('with the interview rule, an attendee may be the first rater of a case but not a later one', () => {
     const attendees = new Map([[10, new Set([3])], [20, new Set([3])]]);
-    const csv = 'case,condition,rater,score\nk1,1.a,carol@x.org,3\nk1,1.a,ann@x.org,3\nk2,1.a,ann@x.org,3\nk2,1.a,carol@x.org,3\n';
+    // Each rater rates both conditions of a case (an import submits complete sets only).
+    const csv = 'case,condition,rater,score\n'
+      + 'k1,1.a,carol@x.org,3\nk1,2.a,carol@x.org,3\nk1,1.a,ann@x.org,3\nk1,2.a,ann@x.org,3\n'
+      + 'k2,1.a,ann@x.org,3\nk2,2.a,ann@x.org,3\nk2,1.a,carol@x.org,3\nk2,2.a,carol@x.org,3\n';
     const result = checkRatingRecords(parseCsv(csv), study({ attendees, secondRaterNotAtInterviews: true }));
-    expect(result).toEqual({
-      ok: false,
-      problems: [{ line: 5, key: 'ratings.csv.attended', params: { email: 'carol@x.org', case: 'k2', position: 2 } }],
-    });
+    const attended = { key: 'ratings.csv.attended', params: { email: 'carol@x.org', case: 'k2', position: 2 } };
+    expect(result).toEqual({ ok: false, problems: [{ line: 8, ...attended }, { line: 9, ...attended }] });
     expect(checkRatingRecords(parseCsv(csv), study({ attendees })).ok).toBe(true);
   });
 
@@ -83,6 +87,32 @@ describe('ratings.csv checkRatingRecords', () => {
     expect(ok.ok && ok.plan.replacedDrafts).toBe(2);
     const refused = checkRatingRecords(parseCsv('case,condition,rater,score\nk1,1.a,bob@x.org,3\n'), study({ existing, raters: new Map([[10, [1, 2]]]) }));
     expect(refused).toEqual({ ok: false, problems: [{ line: 2, key: 'ratings.csv.alreadySubmitted', params: { email: 'bob@x.org', case: 'k1', code: '1.a' } }] });
+  });
+
+  it('refuses a rater’s incomplete set of a case on their first line, naming the missing conditions in framework order', () => {
+    const framework = ['1.a', '1.b', '2.a', '2.b'];
+    const csv = 'case,condition,rater,score\nk1,2.a,ann@x.org,3\nk1,1.a,bob@x.org,3\nk1,1.a,ann@x.org,NA\n';
+    const result = checkRatingRecords(parseCsv(csv), study({ formCodes: () => framework, ratable: new Set(framework), conditions: new Set(framework) }));
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { line: 2, key: 'ratings.csv.incomplete', params: { email: 'ann@x.org', case: 'k1', count: 2, codes: '1.b, 2.b' } },
+        { line: 3, key: 'ratings.csv.incomplete', params: { email: 'bob@x.org', case: 'k1', count: 3, codes: '1.b, 2.a, 2.b' } },
+      ],
+    });
+  });
+
+  it('counts what the rater submitted before, asks only for the conditions of their form, and leaves refused lines to their own problem', () => {
+    const raters = new Map([[10, [1, 2]]]);
+    const existing = new Map([[slotKey(10, '1.a', 1), true]]);
+    // Ann submitted 1.a before: 2.a completes her set.
+    expect(checkRatingRecords(parseCsv('case,condition,rater,score\nk1,2.a,ann@x.org,3\n'), study({ raters, existing })).ok).toBe(true);
+    // A reduction took 2.a off Bob's form (he had not rated it): 1.a is his whole set.
+    const formCodes = (_case: number, rater: number) => (rater === 2 ? ['1.a'] : ['1.a', '2.a']);
+    expect(checkRatingRecords(parseCsv('case,condition,rater,score\nk1,1.a,bob@x.org,3\n'), study({ raters, formCodes })).ok).toBe(true);
+    // Bob's 2.a has a bad score: that line says so, and his set is not also called incomplete.
+    const badScore = checkRatingRecords(parseCsv('case,condition,rater,score\nk1,1.a,bob@x.org,3\nk1,2.a,bob@x.org,9\n'), study({ raters }));
+    expect(badScore).toEqual({ ok: false, problems: [{ line: 3, key: 'ratings.csv.badScore', params: { value: '9', min: 1, max: 5 } }] });
   });
 
   it('stops after MAX_REPORTED_PROBLEMS problems and says so', () => {
