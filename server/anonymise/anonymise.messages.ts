@@ -35,6 +35,7 @@ export const en = {
   'anonymise.table.case': 'Case',
   'anonymise.table.pseudonym': 'Pseudonym',
   'anonymise.table.key': 'Key in anonymised exports',
+  'anonymise.table.report': 'anonymised report',
   'anonymise.aliases': 'Aliases',
   'anonymise.aliasesOf': 'Aliases of {case}',
   'anonymise.aliasesHint': 'One per line: other names, spellings and word forms of the case (“Dordt”, “Dordrechtse”). Anonymisation replaces whole words in any letter case.',
@@ -42,6 +43,8 @@ export const en = {
   'anonymise.aliasesSaved': 'Aliases saved ({count} cases changed).',
   'anonymise.aliasTooLong': 'An alias may have at most {max} characters.',
   'anonymise.tooManyAliases': 'At most {max} aliases per case.',
+  'anonymise.tooManyStudyAliases': 'A study can have at most {max} aliases across all its cases; with these changes it would have {count}. Remove some, then save again.',
+  'anonymise.studyAliasesTooLong': 'The aliases of a study can have at most {max} characters in all; with these changes they would have {count}. Shorten or remove some, then save again.',
   'anonymise.noRows': 'There are no cases to save.',
   'anonymise.leaks.title': 'Leak check',
   'anonymise.leaks.intro':
@@ -97,6 +100,7 @@ export const nl: Record<keyof typeof en, string> = {
   'anonymise.table.case': 'Casus',
   'anonymise.table.pseudonym': 'Pseudoniem',
   'anonymise.table.key': 'Sleutel in geanonimiseerde exports',
+  'anonymise.table.report': 'geanonimiseerd rapport',
   'anonymise.aliases': 'Aliassen',
   'anonymise.aliasesOf': 'Aliassen van {case}',
   'anonymise.aliasesHint': 'Eén per regel: andere namen, spellingen en woordvormen van de casus (“Dordt”, “Dordrechtse”). Anonimisering vervangt hele woorden, in hoofd- en kleine letters.',
@@ -104,6 +108,8 @@ export const nl: Record<keyof typeof en, string> = {
   'anonymise.aliasesSaved': 'Aliassen opgeslagen ({count} casussen gewijzigd).',
   'anonymise.aliasTooLong': 'Een alias heeft hoogstens {max} tekens.',
   'anonymise.tooManyAliases': 'Hoogstens {max} aliassen per casus.',
+  'anonymise.tooManyStudyAliases': 'Een onderzoek heeft hoogstens {max} aliassen over al zijn casussen samen; met deze wijzigingen zouden het er {count} zijn. Verwijder er enkele en sla opnieuw op.',
+  'anonymise.studyAliasesTooLong': 'De aliassen van een onderzoek hebben samen hoogstens {max} tekens; met deze wijzigingen zouden het er {count} zijn. Maak er enkele korter of verwijder ze, en sla opnieuw op.',
   'anonymise.noRows': 'Er zijn geen casussen om op te slaan.',
   'anonymise.leaks.title': 'Lekcontrole',
   'anonymise.leaks.intro':

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { route, studyRole, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
+import { FormRefusal } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { confirmSchema, parseAliasesTable, wordSchema } from './anonymise.schemas.ts';
 import { anonymisationHref, anonymisationView } from './anonymise.view.ts';
@@ -50,11 +51,20 @@ export function anonymiseRoutes(s: Services): RouteDef[] {
       res.redirect(303, anonymisationHref(req.study!.id));
     }),
 
-    /** @route POST /studies/:id/anonymisation/aliases — rows `key_<i>` and `aliases_<i>` (one alias per line). */
+    /**
+     * @route POST /studies/:id/anonymisation/aliases — rows `key_<i>` and `aliases_<i>` (one alias per
+     * line). Too many aliases for the study in all: 422, the table comes back as typed with the problem.
+     */
     route('post', '/studies/:id/anonymisation/aliases', studyRole('lead'), (req, res) => {
       const form = parseAliasesTable(req.body);
       if (!form.ok) return render(req, res, { errors: form.errors, values: formValues(req.body) });
-      const changed = s.anonymise.saveAliases(req.study!.id, req.user!.id, form.rows);
+      let changed: number;
+      try {
+        changed = s.anonymise.saveAliases(req.study!.id, req.user!.id, form.rows);
+      } catch (err) {
+        if (!(err instanceof FormRefusal)) throw err;
+        return render(req, res, { errors: err.fields as FieldErrors, values: formValues(req.body) });
+      }
       setFlash(req, { kind: 'success', key: 'anonymise.aliasesSaved', params: { count: changed } });
       res.redirect(303, `${anonymisationHref(req.study!.id)}#leaks`);
     }),

@@ -2,7 +2,10 @@
 // the case's pseudonym, in every text an anonymised report or export writes. Pure functions: the
 // replacements of a study, replacing them in a text, finding what is left (the leak check), and
 // assigning pseudonyms in random order (the random source is passed in; cryptoRandom by default).
+// Names are found by anonymise.matcher.ts (a cached trie, linear in the text, whatever the aliases).
 import { randomInt } from 'node:crypto';
+import type { MessageKey, Params } from '../lib/i18n.ts';
+import { isWordAt, isWordBefore, nameMatcher } from './anonymise.matcher.ts';
 
 export interface CaseNames {
   name: string;
@@ -20,8 +23,35 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Spaces, dashes and underscores between the words of a name are interchangeable: "Den Haag", "den-haag", "den_haag". */
 const SEPARATORS = /[\s_-]+/gu;
-const namePattern = (text: string) => text.split(SEPARATORS).map(escapeRegExp).join('[\\s_-]+');
 const normalName = (text: string) => text.toLocaleLowerCase().replace(SEPARATORS, ' ');
+
+// ───────────────────────────── Aliases per study ─────────────────────────────
+
+/**
+ * At most this many aliases across all cases of a study (besides at most MAX_ALIASES of at most
+ * ALIAS_MAX characters per case, cases.schemas.ts), and at most this many characters of them: every
+ * anonymised output and the leak check look for all of them.
+ */
+export const MAX_STUDY_ALIASES = 2_000;
+export const MAX_STUDY_ALIAS_CHARS = 100_000;
+
+/**
+ * Why a study's aliases would be too many after a change (the aliases of each case before and after),
+ * else null. A change that does not add to an excess is allowed, so that a study over the limit (from
+ * before it existed) can be brought under it step by step.
+ */
+export function studyAliasesProblem(
+  before: readonly (readonly string[])[],
+  after: readonly (readonly string[])[],
+): { key: MessageKey; params: Params } | null {
+  const count = (lists: readonly (readonly string[])[]) => lists.reduce((sum, list) => sum + list.length, 0);
+  const chars = (lists: readonly (readonly string[])[]) => lists.reduce((sum, list) => sum + list.reduce((s, a) => s + a.length, 0), 0);
+  const n = count(after);
+  if (n > MAX_STUDY_ALIASES && n > count(before)) return { key: 'anonymise.tooManyStudyAliases', params: { max: MAX_STUDY_ALIASES, count: n } };
+  const c = chars(after);
+  if (c > MAX_STUDY_ALIAS_CHARS && c > chars(before)) return { key: 'anonymise.studyAliasesTooLong', params: { max: MAX_STUDY_ALIAS_CHARS, count: c } };
+  return null;
+}
 
 /**
  * Every name and alias with its pseudonym, longest first, so that "Den Haag Zuid" is replaced before
@@ -32,8 +62,10 @@ export function replacementsOf(cases: readonly CaseNames[]): Replacement[] {
   const out: Replacement[] = [];
   for (const c of cases) {
     for (const text of [c.name, ...c.aliases].map((t) => t.trim())) {
-      if (text.length < 2 || seen.has(normalName(text))) continue;
-      seen.add(normalName(text));
+      if (text.length < 2) continue;
+      const normal = normalName(text);
+      if (seen.has(normal)) continue;
+      seen.add(normal);
       out.push({ text, pseudonym: c.pseudonym });
     }
   }
@@ -41,32 +73,23 @@ export function replacementsOf(cases: readonly CaseNames[]): Replacement[] {
 }
 
 /**
- * One pattern for all replacements: whole words only (a name inside a longer word, such as "Ede" in
- * "Ederveen", is not a name), case-insensitive, with Unicode letters and digits as word characters,
- * and any run of spaces, dashes or underscores where the name has one ("den-haag" in a file name).
+ * A function that replaces every real name and alias in a text by its pseudonym: whole words only (a
+ * name inside a longer word, such as "Ede" in "Ederveen", is not a name), in any letter case, with
+ * Unicode letters and digits as word characters, and any run of spaces, dashes or underscores where
+ * the name has one ("den-haag" in a file name). Where names overlap, the longer one ("Den Haag Zuid").
  */
-function patternOf(replacements: readonly Replacement[]): RegExp | null {
-  if (replacements.length === 0) return null;
-  const alternatives = replacements.map((r) => namePattern(r.text)).join('|');
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu');
-}
-
-/** A function that replaces every real name and alias in a text by its pseudonym. */
 export function anonymiser(replacements: readonly Replacement[]): (text: string) => string {
-  const pattern = patternOf(replacements);
-  if (!pattern) return (text) => text;
-  const byName = new Map(replacements.map((r) => [normalName(r.text), r.pseudonym]));
-  return (text) => text.replace(pattern, (match) => byName.get(normalName(match)) ?? match);
+  if (replacements.length === 0) return (text) => text;
+  const matcher = nameMatcher(replacements);
+  return (text) => matcher.replace(text);
 }
 
-/** Where a real name or alias still occurs: each hit with its text and some context, for the leak check. */
+/** Where a real name or alias still occurs as a word: each hit with its text and some context, for the leak check. */
 export function findLeaks(text: string, replacements: readonly Replacement[]): { text: string; context: string }[] {
-  const pattern = patternOf(replacements);
-  if (!pattern) return [];
-  return [...text.matchAll(pattern)].map((m) => ({
-    text: m[0],
-    context: text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40),
-  }));
+  if (replacements.length === 0) return [];
+  return nameMatcher(replacements)
+    .words(text)
+    .map((m) => ({ text: text.slice(m.start, m.end), context: text.slice(Math.max(0, m.start - 40), m.end + 40) }));
 }
 
 // ───────────────────────────── Pseudonyms ─────────────────────────────
@@ -233,22 +256,33 @@ const contextOf = (text: string, start: number, end: number) =>
  */
 export function findSuspects(text: string, replacements: readonly Replacement[]): Suspect[] {
   if (replacements.length === 0 || text === '') return [];
+  const matches = nameMatcher(replacements).anywhere(text);
+  if (matches.length === 0) return [];
+  // Names in the list's order (longest first), each name's matches left to right. A match inside a
+  // word or words listed before is not listed again. `covered` answers "is there a listed span that
+  // starts at or before `at` and ends at or after `end`" in logarithmic time (a Fenwick tree of the
+  // largest end by start), so that a text with many findings is not quadratic.
+  const covered = new Int32Array(text.length + 2).fill(-1);
+  const coveredTo = (at: number) => {
+    let best = -1;
+    for (let i = at + 1; i > 0; i -= i & -i) best = Math.max(best, covered[i]!);
+    return best;
+  };
+  const cover = (start: number, stop: number) => {
+    for (let i = start + 1; i < covered.length; i += i & -i) covered[i] = Math.max(covered[i]!, stop);
+  };
   const out: (Suspect & { at: number })[] = [];
-  const covered: Array<[number, number]> = [];
-  for (const r of replacements) {
-    for (const m of text.matchAll(new RegExp(namePattern(r.text), 'giu'))) {
-      const at = m.index;
-      const end = at + m[0].length;
-      if (covered.some(([s, e]) => at >= s && end <= e)) continue;
-      let start = at;
-      let stop = end;
-      while (start > 0 && /[\p{L}\p{N}]/u.test(text[start - 1]!)) start--;
-      while (stop < text.length && /[\p{L}\p{N}]/u.test(text[stop]!)) stop++;
-      const whole = start === at && stop === end;
-      if (!whole && r.text.length < PART_MIN_LENGTH) continue;
-      covered.push([start, stop]);
-      out.push({ at: start, text: text.slice(start, stop), name: r.text, kind: whole ? 'word' : 'part', context: contextOf(text, start, stop) });
-    }
+  for (const m of matches) {
+    const name = replacements[m.index]!.text;
+    if (coveredTo(m.start) >= m.end) continue;
+    let start = m.start;
+    let stop = m.end;
+    while (start > 0 && isWordBefore(text, start)) start -= text.charCodeAt(start - 1) >= 0xdc00 && text.charCodeAt(start - 1) <= 0xdfff && start >= 2 ? 2 : 1;
+    while (isWordAt(text, stop)) stop += text.codePointAt(stop)! > 0xffff ? 2 : 1;
+    const whole = start === m.start && stop === m.end;
+    if (!whole && name.length < PART_MIN_LENGTH) continue;
+    cover(start, stop);
+    out.push({ at: start, text: text.slice(start, stop), name, kind: whole ? 'word' : 'part', context: contextOf(text, start, stop) });
   }
   // In the order of the text.
   return out.sort((x, y) => x.at - y.at).map(({ at: _at, ...suspect }) => suspect);

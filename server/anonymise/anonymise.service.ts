@@ -89,16 +89,21 @@ export function anonymiseService(deps: { db: Db; repos: Repos; now: () => Date; 
     return { study, word, rows, cases: list };
   }
 
-  /** The Anonymisation of a study: one per export, so every part of it uses the same mapping. */
   /**
-   * The mapping anonymised outputs use. Refused (409) while a case has only a provisional pseudonym:
-   * those follow the case order, which would give the real names away. The leak check, which shows
-   * the lead what anonymisation would do, may look anyway.
+   * The cases with the pseudonyms anonymised outputs use. Refused (409) while a case has only a
+   * provisional pseudonym: those follow the case order, which would give the real names away. The
+   * leak check, which shows the lead what anonymisation would do, may look anyway.
    */
-  function context(studyId: number, allowProvisional = false): Anonymisation {
+  function casesFor(studyId: number, allowProvisional: boolean): StudyCase[] {
     const { cases: list } = state(studyId);
     const missing = list.filter((c) => c.provisional).length;
     if (missing > 0 && !allowProvisional) throw new HttpError(409, 'reports.needPseudonyms', { count: missing });
+    return list;
+  }
+
+  /** The Anonymisation of a study (the mapping anonymised outputs use): one per export, so every part of it uses the same mapping. */
+  function context(studyId: number, allowProvisional = false): Anonymisation {
+    const list = casesFor(studyId, allowProvisional);
     // Members by account id: an address keeps its member-N number when roles or names change.
     const emails = repos.studies.members(studyId).sort((x, y) => x.user_id - y.user_id).map((m) => m.email);
     return anonymisation(list, emails);
@@ -106,6 +111,26 @@ export function anonymiseService(deps: { db: Db; repos: Repos; now: () => Date; 
 
   return {
     context,
+
+    /**
+     * The case a pseudonymous key stands for: anonymised case reports are addressed by it, so that
+     * the real key is in no address, history or printed footer of one. 409 while a case has no stored
+     * pseudonym (as every anonymised output), 404 for a key no case has.
+     */
+    caseOfPseudonymKey(studyId: number, pseudonymKey: string): StudyCase {
+      const found = casesFor(studyId, false).find((c) => c.pseudonymKey === pseudonymKey);
+      if (!found) throw notFound();
+      return found;
+    },
+
+    /**
+     * The pseudonymous key of a case (the one the anonymised study file and exports use), or null for
+     * an unknown case. With `allowProvisional` (a link on a page with real names) a case without a
+     * stored pseudonym has its provisional key; the page it leads to then says what to do.
+     */
+    pseudonymKeyOf(studyId: number, caseKey: string, allowProvisional = false): string | null {
+      return casesFor(studyId, allowProvisional).find((c) => c.key === caseKey)?.pseudonymKey ?? null;
+    },
 
     /** What the anonymisation page shows. */
     page(studyId: number) {
@@ -188,7 +213,10 @@ export function anonymiseService(deps: { db: Db; repos: Repos; now: () => Date; 
       })();
     },
 
-    /** Aliases of several cases (the page's table), through the cases service: audited, versions raised. */
+    /**
+     * Aliases of several cases (the page's table), through the cases service: audited, versions
+     * raised, and refused (FormRefusal on `_form`, nothing saved) past the study's alias caps.
+     */
     saveAliases(studyId: number, actorId: number, changes: readonly { key: string; aliases: readonly string[] }[]): number {
       studyOf(studyId);
       return cases.saveAliases(studyId, actorId, changes);

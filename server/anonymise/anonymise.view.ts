@@ -1,6 +1,7 @@
 // Plain data for the anonymisation page: the word, the cases with pseudonyms and aliases, the leak check.
 import type { Translate } from '../lib/i18n.ts';
 import { caseHref } from '../cases/cases.view.ts';
+import { anonymisedCaseReportHref } from '../reports/reports.view.ts';
 import type { AnonymiseService, Leak } from './anonymise.service.ts';
 
 export const anonymisationHref = (studyId: number) => `/studies/${studyId}/anonymisation`;
@@ -28,6 +29,8 @@ export function anonymisationView(
       href: caseHref(studyId, c.key),
       pseudonym: c.pseudonym,
       pseudonymKey: c.pseudonymKey,
+      /** The anonymised case report, addressed by the pseudonymous key (refused, saying why, while pseudonyms are provisional). */
+      reportHref: anonymisedCaseReportHref(studyId, c.pseudonymKey),
       provisional: c.provisional,
       aliases: values[`key_${i}`] === c.key ? (values[`aliases_${i}`] ?? '') : c.aliases.join('\n'),
     })),

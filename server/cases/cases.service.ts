@@ -7,6 +7,7 @@ import type { Repos } from '../services.ts';
 import { CsvSyntaxError, decodeUtf8, parseCsv } from './cases.csv.ts';
 import type { AttributeType, AttributeValue, CaseFullRow, CaseWrite, MeasureRow, MeasureWrite } from './cases.repo.ts';
 import { checkMeasureRecords, type CaseInput, type CaseLookup, type CsvProblem } from './cases.schemas.ts';
+import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
 
 /** What the audit log keeps of a case, before and after a change. */
 export interface CaseSnapshot extends CaseWrite {
@@ -74,6 +75,15 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
     version: row.version,
   });
 
+  /** The study's alias caps (anonymise.rules.ts) after giving the cases in `changed` (by key, a new case too) these aliases. */
+  function aliasCapProblem(studyId: number, changed: ReadonlyMap<string, readonly string[]>) {
+    const rows = cases.list(studyId);
+    const before = rows.map((r) => parseAliases(r.aliases));
+    const after = rows.map((r, i) => changed.get(r.key) ?? before[i]!);
+    for (const [key, aliases] of changed) if (!rows.some((r) => r.key === key)) after.push(aliases);
+    return studyAliasesProblem(before, after);
+  }
+
   return {
     attributeTypes: (studyId: number) => cases.attributeTypes(studyId),
 
@@ -93,6 +103,8 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
     create(studyId: number, actorId: number, key: string, input: CaseInput): void {
       db.transaction(() => {
         if (cases.findByKey(studyId, key)) throw new CaseFormError({ key: { key: 'cases.keyTaken', params: { key } } });
+        const tooMany = aliasCapProblem(studyId, new Map([[key, input.aliases ?? []]]));
+        if (tooMany) throw new CaseFormError({ aliases: tooMany });
         const at = deps.now().toISOString();
         const attributes = mergeAttributes({}, input.attributes);
         const id = cases.insert(
@@ -121,6 +133,8 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
         const before = snapshot(row, cases.measuresOf(row.id));
         const stale = () => new CaseFormError({ _form: { key: 'cases.stale', params: { version: row.version } } }, before);
         if (row.version !== version) throw stale();
+        const tooMany = input.aliases && aliasCapProblem(studyId, new Map([[key, input.aliases]]));
+        if (tooMany) throw new CaseFormError({ aliases: tooMany });
         const at = deps.now().toISOString();
         const attributes = mergeAttributes(before.attributes, input.attributes);
         const fields = { name: input.name, pseudonym: input.pseudonym, group: input.group, attributes, selectionReason: input.selectionReason };
@@ -138,6 +152,8 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
      */
     saveAliases(studyId: number, actorId: number, changes: readonly { key: string; aliases: readonly string[] }[]): number {
       return db.transaction(() => {
+        const tooMany = aliasCapProblem(studyId, new Map(changes.map((c) => [c.key, c.aliases])));
+        if (tooMany) throw new FormRefusal({ _form: tooMany });
         const at = deps.now().toISOString();
         let changed = 0;
         for (const change of changes) {

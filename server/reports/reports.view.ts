@@ -1,13 +1,29 @@
-// Plain data for the report pages and the templates page. Report pages link relatively (report.docx,
-// report?anonymised=1) so that an anonymised page carries no case key in its links.
+// Plain data for the report pages and the templates page. The Word file is linked relatively
+// (report.docx beside report), and an anonymised case report is addressed by the case's pseudonymous
+// key, so that an anonymised page carries the real case key in no link and no address.
 import type { Translate } from '../lib/i18n.ts';
 import { renderReportHtml } from './reports.html.ts';
 import type { Report, TemplateState } from './reports.service.ts';
 import { PLACEHOLDERS, type ReportKind } from './reports.templates.ts';
 
-export function reportPageView(report: Report, opts: { t: Translate; back: string; backLabel: string; templatesHref: string | null; crossCaseHref: string | null }) {
+/** The anonymised case report of the case with this pseudonymous key (`.docx` after it for the Word file). */
+export const anonymisedCaseReportHref = (studyId: number, pseudonymKey: string) => `/studies/${studyId}/anonymised/cases/${encodeURIComponent(pseudonymKey)}/report`;
+
+export function reportPageView(
+  report: Report,
+  opts: {
+    t: Translate;
+    back: string;
+    backLabel: string;
+    templatesHref: string | null;
+    crossCaseHref: string | null;
+    /** The Word file of the same report, relative to the page ("report.docx", "report.docx?anonymised=1"). */
+    docxHref: string;
+    /** The other version (anonymised or with real names); null: no link (an anonymised case report links to no real key). */
+    switchHref: string | null;
+  },
+) {
   const { t } = opts;
-  const suffix = report.anonymised ? '?anonymised=1' : '';
   return {
     layout: false,
     title: report.content.title,
@@ -17,8 +33,8 @@ export function reportPageView(report: Report, opts: { t: Translate; back: strin
     toolbar: {
       back: opts.back,
       backLabel: opts.backLabel,
-      docx: `report.docx${suffix}`,
-      switchHref: report.anonymised ? 'report' : 'report?anonymised=1',
+      docx: opts.docxHref,
+      switchHref: opts.switchHref,
       switchLabel: report.anonymised ? t('reports.showNormal') : t('reports.showAnonymised'),
       templates: opts.templatesHref,
       crossCase: opts.crossCaseHref,

@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anonymiseService } from '../../server/anonymise/anonymise.service.ts';
-import { findLeaks, numberedPseudonyms, replacementsOf, type RandomInt } from '../../server/anonymise/anonymise.rules.ts';
+import { findLeaks, MAX_STUDY_ALIASES, numberedPseudonyms, replacementsOf, type RandomInt } from '../../server/anonymise/anonymise.rules.ts';
 import { validateStudyFile } from '../../server/studyfile/studyfile.validate.ts';
 import { loadConfig } from '../../server/config.ts';
+import { translate } from '../../server/lib/i18n.ts';
 import { openDb } from '../../server/lib/db.ts';
 import { createServices } from '../../server/services.ts';
 import { loginAs, makeUser, tempDir, testApp } from '../helpers/app.ts';
@@ -165,6 +166,55 @@ describe('aliases', () => {
   });
 });
 
+describe('aliases per study', () => {
+  it(`refuses more than ${MAX_STUDY_ALIASES} aliases across the study's cases: nothing is saved, the table comes back as typed with the problem`, async () => {
+    const { lead, base, services, studyId, audits } = await setUp();
+    const leadId = services.repos.users.findByEmail(LEAD)!.id;
+    // The fixture has 2 aliases; 40 more cases bring the study to the limit exactly (39 × 50 + 48).
+    for (let i = 0; i < 40; i++) {
+      services.cases.create(studyId, leadId, `extra-${i}`, {
+        name: `Plaats ${i}`, pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [],
+        aliases: Array.from({ length: i === 39 ? 48 : 50 }, (_, j) => `Plaats${i}-alias${j}`),
+      });
+    }
+    const cases = services.anonymise.page(studyId).cases;
+    expect(cases.reduce((n, c) => n + c.aliases.length, 0)).toBe(MAX_STUDY_ALIASES);
+    const auditsBefore = audits('aliases').length;
+    const fields = Object.fromEntries(cases.flatMap((c, i) => [[`key_${i}`, c.key], [`aliases_${i}`, c.aliases.join('\n')]]));
+    const index = cases.findIndex((c) => c.key === 'zwijndrecht');
+    fields[`aliases_${index}`] = 'Zwijndrechtse';
+
+    const refused = await lead.agent.post(`${base}/aliases`).type('form').send({ _csrf: lead.csrf, ...fields });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain(`A study can have at most ${MAX_STUDY_ALIASES} aliases across all its cases; with these changes it would have ${MAX_STUDY_ALIASES + 1}.`);
+    expect(refused.text).toMatch(new RegExp(`name="aliases_${index}"[^>]*>Zwijndrechtse</textarea>`));
+    expect(JSON.parse(services.repos.cases.findByKey(studyId, 'zwijndrecht')!.aliases)).toEqual([]);
+    expect(audits('aliases').length).toBe(auditsBefore);
+
+    // Nor can the case form take the study past the cap.
+    const row = services.repos.cases.findByKey(studyId, 'zwijndrecht')!;
+    const viaForm = await lead.agent.post(`/studies/${studyId}/cases/zwijndrecht`).type('form').send({
+      _csrf: lead.csrf, version: String(row.version), name: row.name, pseudonym: row.pseudonym ?? '', group: row.grp, attr_regio: 'elders', attr_inwoners: '20000', aliases: 'Zwijndrechtse',
+    });
+    expect(viaForm.status).toBe(422);
+    expect(viaForm.text).toContain(`A study can have at most ${MAX_STUDY_ALIASES} aliases across all its cases`);
+    expect(viaForm.text).toContain('>Zwijndrechtse</textarea>');
+    expect(JSON.parse(services.repos.cases.findByKey(studyId, 'zwijndrecht')!.aliases)).toEqual([]);
+
+    // Moving an alias from one case to another keeps the total: saved.
+    const extra = cases.findIndex((c) => c.key === 'extra-0');
+    fields[`aliases_${extra}`] = cases[extra]!.aliases.slice(1).join('\n');
+    await lead.agent.post(`${base}/aliases`).type('form').send({ _csrf: lead.csrf, ...fields }).expect(303);
+    expect(JSON.parse(services.repos.cases.findByKey(studyId, 'zwijndrecht')!.aliases)).toEqual(['Zwijndrechtse']);
+  });
+
+  it('says so in Dutch too', () => {
+    expect(translate('nl', 'anonymise.tooManyStudyAliases', { max: 2000, count: 2001 })).toBe(
+      'Een onderzoek heeft hoogstens 2000 aliassen over al zijn casussen samen; met deze wijzigingen zouden het er 2001 zijn. Verwijder er enkele en sla opnieuw op.',
+    );
+  });
+});
+
 describe('the leak check', () => {
   it('finds a name the aliases miss in an interview note; configured as an alias it is gone', async () => {
     const ctx = testApp();
@@ -195,6 +245,45 @@ describe('the leak check', () => {
     const pseudonym = ctx.services.repos.cases.findByKey(studyId, 'dordrecht')!.pseudonym!;
     const exported = ctx.services.studyFile.exporter.run(studyId, 'unblinded', ctx.services.anonymise.context(studyId));
     expect(exported.interviews![0]!.notes).toContain(`De ${pseudonym} aanpak werkt.`);
+  });
+});
+
+describe('the leak check after an alias changes', () => {
+  it('looks for the aliases as they are now, in the leak check and in the anonymised export (no stale cached pattern)', async () => {
+    const ctx = testApp();
+    await makeUser(ctx.services, { email: LEAD });
+    const doc = namedStudy();
+    doc.interviews![0]!.notes += ' De Dordtse en de Drechtsteedse aanpak; Drechtstee werkt.';
+    const result = validateStudyFile(doc);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const { studyId } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
+    const lead = await loginAs(ctx.app, LEAD);
+    const base = `/studies/${studyId}/anonymisation`;
+    const pseudonym = ctx.services.repos.cases.findByKey(studyId, 'dordrecht')!.pseudonym!;
+    const note = () => ctx.services.studyFile.exporter.run(studyId, 'unblinded', ctx.services.anonymise.context(studyId)).interviews![0]!.notes;
+    const found = () => ctx.services.anonymise.leakCheck(studyId).leaks.map((l) => [l.text, l.name, l.kind]);
+    const saveDordrecht = (aliases: string) =>
+      lead.agent
+        .post(`${base}/aliases`)
+        .type('form')
+        .send({ _csrf: lead.csrf, ...Object.fromEntries(NAMED.flatMap((c, i) => [[`key_${i}`, c.key], [`aliases_${i}`, c.key === 'dordrecht' ? aliases : '']])) })
+        .expect(303);
+
+    await saveDordrecht('Dordt');
+    expect(found()).toEqual([['Dordtse', 'Dordt', 'part']]);
+    expect(note()).toContain('Drechtstee werkt.');
+    expect((await lead.agent.get(base)).text).toContain('<mark>Dordtse</mark>');
+
+    await saveDordrecht('Drechtstee');
+    expect(found()).toEqual([['Drechtsteedse', 'Drechtstee', 'part']]);
+    expect(note()).toContain(`De Dordtse en de Drechtsteedse aanpak; ${pseudonym} werkt.`);
+    const page = (await lead.agent.get(base)).text;
+    expect(page).toContain('<mark>Drechtsteedse</mark>');
+    expect(page).not.toContain('<mark>Dordtse</mark>');
+
+    // And back: the first set of names is found again.
+    await saveDordrecht('Dordt');
+    expect(found()).toEqual([['Dordtse', 'Dordt', 'part']]);
   });
 });
 

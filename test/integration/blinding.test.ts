@@ -130,6 +130,8 @@ async function setUp() {
   const params: Record<string, string[]> = {
     id: [String(studyId)],
     case: ['c1', 'c2'],
+    // The anonymised case reports are addressed by the cases' pseudonymous keys.
+    pseudokey: ['c1', 'c2'].map((k) => services.anonymise.pseudonymKeyOf(studyId, k)!),
     code: [...RATABLE, '1.b'],
     rater: [String(annId), String(bobId)],
     userId: [String(annId), String(bobId), String(leadId), String(carolId), String(veraId)],

@@ -161,6 +161,10 @@ const wordText = (files: Map<string, string>, sep = ' ') => [...(files.get('word
 /** The page's text without tags, entities decoded, for leak checks of what a reader sees and what the source holds. */
 const pageText = (html: string) => unescapeXml(html.replace(/&#39;/g, "'").replace(/<[^>]+>/g, ' '));
 
+/** The anonymised case report of a case: addressed by its pseudonymous key, never by its real key. */
+const anonymisedHref = (ctx: TestContext, studyId: number, key: string) =>
+  `/studies/${studyId}/anonymised/cases/${ctx.services.anonymise.pseudonymKeyOf(studyId, key)!}/report`;
+
 function replacementsFor(ctx: TestContext, studyId: number) {
   const rows = ctx.db.prepare<[number], { name: string; pseudonym: string; aliases: string }>('SELECT name, pseudonym, aliases FROM cases WHERE study_id = ?').all(studyId);
   return replacementsOf(rows.map((r) => ({ name: r.name, pseudonym: r.pseudonym, aliases: JSON.parse(r.aliases) as string[] })));
@@ -234,7 +238,7 @@ describe('reports.routes case report for every case of a generated study', () =>
   it('never shows a blind case’s ratings or rationales in any report, to a viewer or a lead', async () => {
     const { ctx, id, viewer, lead } = await setUp(6);
     const urls = [
-      ...['c1', 'c5', 'c6'].flatMap((k) => [`/studies/${id}/cases/${k}/report`, `/studies/${id}/cases/${k}/report?anonymised=1`]),
+      ...['c1', 'c5', 'c6'].flatMap((k) => [`/studies/${id}/cases/${k}/report`, anonymisedHref(ctx, id, k)]),
       `/studies/${id}/report`,
       `/studies/${id}/report?anonymised=1`,
     ];
@@ -265,14 +269,14 @@ describe('reports.routes anonymised', () => {
       const { files: normalWord } = await docx(viewer, `/studies/${id}/cases/${key}/report.docx`);
       expect(findLeaks(wordText(normalWord), replacements).length).toBeGreaterThan(0);
 
-      const anonymised = await viewer.get(`/studies/${id}/cases/${key}/report?anonymised=1`);
+      const anonymised = await viewer.get(anonymisedHref(ctx, id, key));
       expect(anonymised.status).toBe(200);
       expect(findLeaks(anonymised.text, replacements), key).toEqual([]);
       expect(findLeaks(pageText(anonymised.text), replacements), key).toEqual([]);
       const pseudonym = ctx.services.repos.cases.findByKey(id, key)!.pseudonym!;
       expect(anonymised.text).toContain(`<h1>${pseudonym}</h1>`);
 
-      const { res, files } = await docx(viewer, `/studies/${id}/cases/${key}/report.docx?anonymised=1`);
+      const { res, files } = await docx(viewer, `${anonymisedHref(ctx, id, key)}.docx`);
       expect(res.status).toBe(200);
       expect(res.headers['content-disposition']).not.toContain(key);
       for (const [name, content] of files) expect(findLeaks(content, replacements), `${key} ${name}`).toEqual([]);
@@ -280,7 +284,7 @@ describe('reports.routes anonymised', () => {
       expect(wordText(files)).toContain(pseudonym);
     }
     // The narrative of c1 named the case, its alias and another case: all replaced, the text kept.
-    const c1 = await viewer.get(`/studies/${id}/cases/c1/report?anonymised=1`);
+    const c1 = await viewer.get(anonymisedHref(ctx, id, 'c1'));
     const [p1, p2] = ['c1', 'c2'].map((k) => ctx.services.repos.cases.findByKey(id, k)!.pseudonym!);
     expect(c1.text).toContain(`${p1} is fairly explained; compare with ${p2} (also known as ${p1}).`);
 
@@ -314,13 +318,104 @@ describe('reports.routes anonymised', () => {
 
   it('refuses an anonymised report while a case has no pseudonym, saying what to do', async () => {
     const { id, viewer } = await setUp(3, { pseudonyms: false });
-    for (const url of [`/studies/${id}/cases/c1/report?anonymised=1`, `/studies/${id}/cases/c1/report.docx?anonymised=1`, `/studies/${id}/report?anonymised=1`, `/studies/${id}/report.docx?anonymised=1`]) {
+    const pseudonymous = `/studies/${id}/anonymised/cases/gemeente-1/report`;
+    for (const url of [
+      `/studies/${id}/cases/c1/report?anonymised=1`,
+      `/studies/${id}/cases/c1/report.docx?anonymised=1`,
+      pseudonymous,
+      `${pseudonymous}.docx`,
+      `/studies/${id}/report?anonymised=1`,
+      `/studies/${id}/report.docx?anonymised=1`,
+    ]) {
       const res = await viewer.get(url).set('Accept', 'text/html');
       expect(res.status, url).toBe(409);
       expect(res.text).toContain('needs a pseudonym for every case, and 3 case(s) have none yet');
       expect(res.text).toContain('Anonymisation page');
     }
     expect((await viewer.get(`/studies/${id}/cases/c1/report`)).status).toBe(200);
+  });
+});
+
+describe('reports.routes anonymised case report address', () => {
+  /** A study whose third case has a key that is neither its name nor in any text, so that any trace of it is a leak. */
+  const REAL_KEY = 'kx-7731';
+  async function keyed() {
+    const ctx = testApp({ clock: () => new Date('2024-03-01T10:00:00Z'), env: { LOG_LEVEL: 'error' } });
+    for (const email of [LEAD, A, B, VIEWER]) await makeUser(ctx.services, { email });
+    const doc = JSON.parse(JSON.stringify(generatedStudy(4)).replaceAll('"c3"', `"${REAL_KEY}"`)) as StudyFileInput;
+    const id = await importDoc(ctx.services, doc);
+    const row = ctx.services.repos.cases.findByKey(id, REAL_KEY)!;
+    const pseudonymKey = ctx.services.anonymise.pseudonymKeyOf(id, REAL_KEY)!;
+    return { ctx, id, row, pseudonymKey, viewer: (await loginAs(ctx.app, VIEWER)).agent };
+  }
+
+  it('serves the anonymised case report and its Word file at the pseudonymous key, with neither the real name nor the real key', async () => {
+    const { ctx, id, row, pseudonymKey, viewer } = await keyed();
+    expect(pseudonymKey).toBe(`gemeente-${row.pseudonym!.split(' ')[1]}`);
+    const url = `/studies/${id}/anonymised/cases/${pseudonymKey}/report`;
+    const page = await viewer.get(url);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<h1>${row.pseudonym}</h1>`);
+    expect(page.text).toContain('Anonymised</span>');
+    expect(page.text.toLowerCase()).not.toContain(REAL_KEY);
+    expect(page.text).not.toContain(row.name);
+    expect(findLeaks(pageText(page.text), replacementsFor(ctx, id))).toEqual([]);
+    // Its links: the Word file beside it, back to the cases list, the anonymised cross-case report; none to the real key.
+    expect(page.text).toContain('href="report.docx"');
+    expect(page.text).toContain(`href="/studies/${id}/cases"`);
+    expect(page.text).toContain(`href="/studies/${id}/report?anonymised=1"`);
+
+    const { res, files } = await docx(viewer, `${url}.docx`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="kader-${id}-${pseudonymKey}-anonymised-report.docx"`);
+    for (const [name, content] of files) {
+      expect(content.toLowerCase(), name).not.toContain(REAL_KEY);
+      expect(content, name).not.toContain(row.name);
+    }
+    expect(wordText(files)).toContain(row.pseudonym!);
+  });
+
+  it('never serves anonymised content at the real key: that address redirects to the pseudonymous one', async () => {
+    const { ctx, id, row, pseudonymKey, viewer } = await keyed();
+    const real = `/studies/${id}/cases/${REAL_KEY}/report`;
+    for (const [from, to] of [
+      [`${real}?anonymised=1`, `/studies/${id}/anonymised/cases/${pseudonymKey}/report`],
+      [`${real}.docx?anonymised=1`, `/studies/${id}/anonymised/cases/${pseudonymKey}/report.docx`],
+    ] as const) {
+      const res = await viewer.get(from);
+      expect(res.status, from).toBe(302);
+      expect(res.headers.location).toBe(to);
+      expect(res.text, from).not.toContain(row.pseudonym!);
+    }
+    // The normal report (real names) links to the anonymised one by its pseudonymous address.
+    const normal = await viewer.get(real);
+    expect(normal.status).toBe(200);
+    expect(normal.text).toContain(`<h1>${row.name}</h1>`);
+    expect(normal.text).toContain(`href="/studies/${id}/anonymised/cases/${pseudonymKey}/report"`);
+    expect(normal.text).not.toContain('anonymised=1"');
+    // A real key is no pseudonymous key; an unknown case is 404 either way.
+    expect((await viewer.get(`/studies/${id}/anonymised/cases/${REAL_KEY}/report`)).status).toBe(404);
+    expect((await viewer.get(`/studies/${id}/anonymised/cases/gemeente-99/report.docx`)).status).toBe(404);
+    expect((await viewer.get(`/studies/${id}/cases/nope/report?anonymised=1`)).status).toBe(404);
+    // Only members.
+    await makeUser(ctx.services, { email: 'outsider@example.org' });
+    const outsider = (await loginAs(ctx.app, 'outsider@example.org')).agent;
+    expect([403, 404]).toContain((await outsider.get(`/studies/${id}/anonymised/cases/${pseudonymKey}/report`)).status);
+  });
+
+  it('follows regenerated pseudonyms: the old pseudonymous address is gone, the new one serves the case', async () => {
+    const { ctx, id, row, pseudonymKey, viewer } = await keyed();
+    const leadId = ctx.services.repos.users.findByEmail(LEAD)!.id;
+    let next = pseudonymKey;
+    for (let i = 0; i < 10 && next === pseudonymKey; i++) {
+      ctx.services.anonymise.regenerate(id, leadId);
+      next = ctx.services.anonymise.pseudonymKeyOf(id, REAL_KEY)!;
+    }
+    expect(next).not.toBe(pseudonymKey);
+    const res = await viewer.get(`/studies/${id}/anonymised/cases/${next}/report`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`<h1>${ctx.services.repos.cases.findByKey(id, REAL_KEY)!.pseudonym}</h1>`);
+    expect(res.text).not.toContain(row.name);
   });
 });
 

@@ -8,14 +8,18 @@ import {
   findLeaks,
   findSuspects,
   keyOf,
+  MAX_STUDY_ALIAS_CHARS,
+  MAX_STUDY_ALIASES,
   numberedPseudonyms,
   pseudonymNumber,
   pseudonymousKeys,
   replacementsOf,
   shuffled,
+  studyAliasesProblem,
   textsOf,
   type RandomInt,
 } from '../../../server/anonymise/anonymise.rules.ts';
+import { matcherBuilds } from '../../../server/anonymise/anonymise.matcher.ts';
 
 const cases = [
   { name: 'Den Haag', aliases: ["'s-Gravenhage"], pseudonym: 'Gemeente 2' },
@@ -121,5 +125,56 @@ describe('findSuspects', () => {
       { path: 'r (key)', text: 'r' },
       { path: 'r.Dordt (key)', text: 'Dordt' },
     ]);
+  });
+});
+
+describe('aliases per study', () => {
+  const lists = (count: number, length = 5) => [Array.from({ length: count }, (_, i) => `${i}`.padStart(length, 'x'))];
+
+  it(`refuses more than ${MAX_STUDY_ALIASES} aliases or ${MAX_STUDY_ALIAS_CHARS} characters in all, unless the change makes it no worse`, () => {
+    expect(studyAliasesProblem([], lists(MAX_STUDY_ALIASES))).toBeNull();
+    expect(studyAliasesProblem([], lists(MAX_STUDY_ALIASES + 1))).toEqual({ key: 'anonymise.tooManyStudyAliases', params: { max: MAX_STUDY_ALIASES, count: MAX_STUDY_ALIASES + 1 } });
+    expect(studyAliasesProblem([], lists(400, 300))).toEqual({ key: 'anonymise.studyAliasesTooLong', params: { max: MAX_STUDY_ALIAS_CHARS, count: 120_000 } });
+    // A study over a limit (from before it existed) may come down step by step.
+    expect(studyAliasesProblem(lists(MAX_STUDY_ALIASES + 10), lists(MAX_STUDY_ALIASES + 5))).toBeNull();
+    expect(studyAliasesProblem(lists(MAX_STUDY_ALIASES + 10), lists(MAX_STUDY_ALIASES + 11))).not.toBeNull();
+  });
+});
+
+describe('finding names', () => {
+  it('builds the matcher of a set of names once: a repeated request with the same names reuses it, a changed alias does not', () => {
+    const names = () => replacementsOf([{ name: 'Zutphen', aliases: ['Zutfe'], pseudonym: 'Gemeente 9' }]);
+    const before = matcherBuilds();
+    expect(anonymiser(names())('In Zutphen en Zutfe.')).toBe('In Gemeente 9 en Gemeente 9.');
+    expect(anonymiser(names())('Zutfe')).toBe('Gemeente 9');
+    expect(findSuspects('Zutphense', names())).toHaveLength(1);
+    expect(matcherBuilds()).toBe(before + 1);
+    const changed = replacementsOf([{ name: 'Zutphen', aliases: ['Zutfen'], pseudonym: 'Gemeente 9' }]);
+    expect(anonymiser(changed)('Zutfe en Zutfen.')).toBe('Zutfe en Gemeente 9.');
+    expect(matcherBuilds()).toBe(before + 2);
+  });
+
+  it('takes alias text literally: pattern characters are only characters', () => {
+    const hostile = replacementsOf([{ name: 'Stad', aliases: ['(a+)+$', '.*.*=.*', '[\\s_-]+x', 'a|b', '(?<=q)z', '\\d{2}'], pseudonym: 'P' }]);
+    expect(anonymiser(hostile)('aaaa (a+)+$ en .*.*=.* en a|b, ab, qz, (?<=q)z, 12, \\d{2}.')).toBe('aaaa P en P en P, ab, qz, P, 12, P.');
+  });
+
+  it('stays fast with thousands of long aliases that share their beginning, on a text made to match them almost', () => {
+    // A regular expression of these (one alternative per alias) is too large for V8 to compile at all.
+    const prefix = 'a '.repeat(140);
+    const cases = Array.from({ length: 40 }, (_, i) => ({ name: `Plaats ${i}`, pseudonym: `P${i}`, aliases: Array.from({ length: 50 }, (_, j) => `${prefix}b${i}x${j}`) }));
+    const replacements = replacementsOf(cases);
+    const text = `${'a '.repeat(10_000)}${prefix}b7x3 en Plaats 12.`;
+    const started = performance.now();
+    const out = anonymiser(replacements)(text);
+    const suspects = findSuspects(text, replacements);
+    expect(out.endsWith('a P7 en P12.')).toBe(true);
+    expect(suspects.map((s) => s.name)).toEqual([`${prefix}b7x3`.trim(), 'Plaats 12']);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('compares letters as case-insensitive Unicode matching does (ſ and s, Kelvin sign and k)', () => {
+    const replace = anonymiser(replacementsOf([{ name: 'Kessel', aliases: [], pseudonym: 'G1' }]));
+    expect(replace('KESSEL, keſſel en \u212Aessel; Kesselse niet.')).toBe('G1, G1 en G1; Kesselse niet.');
   });
 });
