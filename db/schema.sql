@@ -171,7 +171,6 @@ CREATE TABLE interviews (
   key          TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 100),
   date         TEXT    CHECK (date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
   participants INTEGER NOT NULL DEFAULT 1 CHECK (participants BETWEEN 0 AND 999),
-  notes        TEXT    NOT NULL DEFAULT '',
   status       TEXT    NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'held', 'drafted', 'sent', 'approved')),
   -- The date each step of the status was reached (ISO dates; NULL while not reached).
   held_on      TEXT,
@@ -181,7 +180,7 @@ CREATE TABLE interviews (
   version      INTEGER NOT NULL DEFAULT 1,               -- optimistic concurrency: raised by every edit
   created_by   INTEGER REFERENCES users (id),
   created_at   TEXT    NOT NULL,
-  updated_at   TEXT    NOT NULL,
+  updated_at   TEXT    NOT NULL, notes TEXT NOT NULL DEFAULT '',
   UNIQUE (study_id, key)
 ) STRICT;
 

@@ -342,7 +342,7 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
     return study;
   }
 
-  /** Everything the analysis needs, in a constant number of statements (twelve) whatever the number of cases. */
+  /** Everything the analysis needs, in a constant number of statements (twelve; seven once the framework is cached) whatever the number of cases. */
   function model(studyId: number): AnalysisModel {
     const study = studyOf(studyId);
     const settings = settingsOf(study);

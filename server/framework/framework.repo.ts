@@ -43,6 +43,14 @@ function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '' && v !== null && v !== false)) as T;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of value instanceof Map ? value.values() : Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 export function frameworkRepo(db: Db) {
   const levels = db.prepare<[number], { number: number; name: string; description: string }>(
     'SELECT number, name, description FROM levels WHERE study_id = ? ORDER BY number',
@@ -124,45 +132,63 @@ export function frameworkRepo(db: Db) {
   );
   const deleteGrouping = db.prepare<[number, number]>('DELETE FROM groupings WHERE id = ? AND study_id = ?');
 
+  function readFramework(studyId: number, title: string, revision: number): LoadedFramework {
+    const categoryRows = categories.all(studyId);
+    const conditionRows = conditions.all(studyId);
+    const relationRows = relations.all(studyId);
+    const groupingRows = groupings.all(studyId);
+    const doc: Framework = {
+      title,
+      revision,
+      levels: levels.all(studyId).map((l) => compact({ number: l.number, name: l.name, description: l.description })),
+      categories: categoryRows.map((c) => ({ key: c.key, level: c.level, name: c.name })),
+      conditions: conditionRows.map((c) => {
+        const anchors = JSON.parse(c.anchors) as Record<string, string>;
+        return compact({
+          code: c.code,
+          level: c.level,
+          category: c.category_key ?? undefined,
+          name: c.name,
+          description: c.description,
+          assessedOn: c.assessed_on,
+          anchors: Object.keys(anchors).length ? anchors : undefined,
+          polarity: c.polarity,
+          kind: c.kind,
+          parent: c.parent_code ?? undefined,
+        });
+      }),
+      relations: relationRows.map((r) => compact({ from: r.from_code, to: r.to_code, note: r.note, feedback: r.feedback === 1 })),
+      groupings: groupingRows.map((g) => compact({ key: g.key, name: g.name, members: JSON.parse(g.members) as string[], reason: g.reason })),
+    };
+    return {
+      doc,
+      conditions: conditionRows,
+      conditionIds: new Map(conditionRows.map((c) => [c.code, c.id])),
+      categoryIds: new Map(categoryRows.map((c) => [c.key, c.id])),
+      relationIds: new Map(relationRows.map((r) => [`${r.from_code}→${r.to_code}`, r.id])),
+      groupingIds: new Map(groupingRows.map((g) => [g.key, g.id])),
+    };
+  }
+
+  // A framework changes only with its revision (every write bumps it, in the same transaction), and
+  // pages read it on almost every request: loaded once per (study, revision, title), frozen so no
+  // reader can change what the next one gets. Not while a transaction is open, which could still
+  // write and roll back under the same revision.
+  const loadedByStudy = new Map<number, { revision: number; title: string; loaded: LoadedFramework }>();
+  const MAX_CACHED_STUDIES = 100;
+
   type ConditionWrite = { code: string; level: number; categoryId: number | null; name: string; description: string; assessedOn: string; anchors: string; polarity: string; kind: string; parentId: number | null };
 
   return {
+    /** The study's whole framework (five statements, or none when this revision was read before). */
     load(studyId: number, title: string, revision: number): LoadedFramework {
-      const categoryRows = categories.all(studyId);
-      const conditionRows = conditions.all(studyId);
-      const relationRows = relations.all(studyId);
-      const groupingRows = groupings.all(studyId);
-      const doc: Framework = {
-        title,
-        revision,
-        levels: levels.all(studyId).map((l) => compact({ number: l.number, name: l.name, description: l.description })),
-        categories: categoryRows.map((c) => ({ key: c.key, level: c.level, name: c.name })),
-        conditions: conditionRows.map((c) => {
-          const anchors = JSON.parse(c.anchors) as Record<string, string>;
-          return compact({
-            code: c.code,
-            level: c.level,
-            category: c.category_key ?? undefined,
-            name: c.name,
-            description: c.description,
-            assessedOn: c.assessed_on,
-            anchors: Object.keys(anchors).length ? anchors : undefined,
-            polarity: c.polarity,
-            kind: c.kind,
-            parent: c.parent_code ?? undefined,
-          });
-        }),
-        relations: relationRows.map((r) => compact({ from: r.from_code, to: r.to_code, note: r.note, feedback: r.feedback === 1 })),
-        groupings: groupingRows.map((g) => compact({ key: g.key, name: g.name, members: JSON.parse(g.members) as string[], reason: g.reason })),
-      };
-      return {
-        doc,
-        conditions: conditionRows,
-        conditionIds: new Map(conditionRows.map((c) => [c.code, c.id])),
-        categoryIds: new Map(categoryRows.map((c) => [c.key, c.id])),
-        relationIds: new Map(relationRows.map((r) => [`${r.from_code}→${r.to_code}`, r.id])),
-        groupingIds: new Map(groupingRows.map((g) => [g.key, g.id])),
-      };
+      const cached = loadedByStudy.get(studyId);
+      if (cached && cached.revision === revision && cached.title === title) return cached.loaded;
+      const loaded = readFramework(studyId, title, revision);
+      if (db.inTransaction) return loaded;
+      if (loadedByStudy.size >= MAX_CACHED_STUDIES) loadedByStudy.delete(loadedByStudy.keys().next().value!);
+      loadedByStudy.set(studyId, { revision, title, loaded: deepFreeze(loaded) });
+      return loaded;
     },
     relationRows: (studyId: number) => relations.all(studyId),
     hasRatings: (studyId: number) => anyRating.get(studyId) !== undefined,

@@ -53,7 +53,7 @@ export function errorHandler(logger: Logger) {
       currentUser: req.user ?? null,
       currentPath: req.path,
       flash: null,
-      csrfToken: req.session ? csrfToken(req) : '',
+      csrfToken: req.session ? csrfToken(req, res) : '',
       title: t(titleKey),
       status,
       message,

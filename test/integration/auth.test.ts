@@ -248,3 +248,31 @@ describe('own account', () => {
     await loginAs(app, 'r@example.org', 'a new password');
   });
 });
+
+describe('the login form before signing in', () => {
+  it('stores no session for a visitor who only looks at it; its token comes in a cookie of its own and works only with that cookie', async () => {
+    const { app, services, db } = testApp();
+    await makeUser(services, { email: 'r@example.org', name: 'Rob' });
+    const sessions = () => (db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+    const before = sessions();
+    const visitor = request.agent(app);
+    const page = await visitor.get('/login');
+    expect(sessionCookie(page)).toBeUndefined();
+    expect(([] as string[]).concat(page.headers['set-cookie'] ?? []).some((c) => /^kader\.csrf=[\w-]{32,};.*HttpOnly/i.test(c))).toBe(true);
+    for (let i = 0; i < 5; i++) await request(app).get('/login');
+    expect(sessions()).toBe(before);
+
+    // Another visitor's token, or none, is refused; the visitor's own signs in.
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const other = await request(app).post('/login').type('form').send({ email: 'r@example.org', password: PASSWORD, _csrf: token });
+    expect(other.status).toBe(403);
+    const withoutToken = await visitor.post('/login').type('form').send({ email: 'r@example.org', password: PASSWORD });
+    expect(withoutToken.status).toBe(403);
+    const own = await visitor.post('/login').type('form').send({ email: 'r@example.org', password: PASSWORD, _csrf: token });
+    expect(own.status).toBe(303);
+    expect(sessions()).toBe(before + 1);
+    // Signed in, the session's own token counts, not the visitor cookie's.
+    const refused = await visitor.post('/logout').type('form').send({ _csrf: token });
+    expect(refused.status).toBe(403);
+  });
+});

@@ -125,6 +125,26 @@ describe('editing the framework', () => {
     expect((await lead.agent.get(`/studies/${studyId}/export.json`)).body.framework.revision).toBe(2);
   });
 
+  it('reads a framework once per revision: a repeat page view does not read it again, and an edit shows at once', async () => {
+    const { lead, studyId, services, counter } = await importedStudy();
+    const page = () => lead.agent.get(`/studies/${studyId}/framework`);
+    expect((await page()).text).toContain('Selectie aan de poort');
+    const readsFramework = () => counter.statements.filter((sql) => /FROM levels WHERE study_id/.test(sql)).length;
+    counter.reset();
+    await page();
+    expect(readsFramework()).toBe(0);
+    const study = services.repos.studies.findById(studyId)!;
+    const loaded = services.repos.framework.load(studyId, study.framework_title, study.framework_revision);
+    expect(Object.isFrozen(loaded.doc.conditions[0])).toBe(true);
+    const id = loaded.conditionIds.get('2.a')!;
+    await lead.agent.post(`/studies/${studyId}/framework/conditions/${id}`).type('form').send({ _csrf: lead.csrf, revision: '1', ...conditionForm({ name: 'Drempels bij de poort' }) });
+    counter.reset();
+    const after = await page();
+    expect(after.text).toContain('Drempels bij de poort');
+    expect(after.text).not.toContain('Selectie aan de poort');
+    expect(readsFramework()).toBe(1);
+  });
+
   it('names the broken rule next to the field and keeps the input', async () => {
     const { lead, studyId, services } = await importedStudy();
     const id = services.repos.framework.load(studyId, '', 0).conditionIds.get('2.a')!;

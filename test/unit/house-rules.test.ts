@@ -35,6 +35,15 @@ describe('house rules', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('views include partials by their path from the views folder (EJS then finds them without a file-system check per include)', () => {
+    const offenders = filesUnder('views', '.ejs').flatMap((f) =>
+      [...fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/include\(\s*['"]([^'"]+)['"]/g)]
+        .filter((m) => !m[1]!.startsWith('/') || !fs.existsSync(path.join(ROOT, 'views', `${m[1]}.ejs`)))
+        .map((m) => `${f}: ${m[1]}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('no inline script or event-handler attributes in views (the CSP forbids them)', () => {
     const offenders = filesUnder('views', '.ejs').filter((f) => {
       const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
