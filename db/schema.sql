@@ -365,6 +365,13 @@ CREATE TABLE studies (
   updated_at                     TEXT    NOT NULL
 , framework_title TEXT NOT NULL DEFAULT '', framework_revision INTEGER NOT NULL DEFAULT 0, pseudonym_word TEXT NOT NULL DEFAULT '' CHECK (length(pseudonym_word) <= 100)) STRICT;
 
+CREATE TABLE study_counts (
+  study_id   INTEGER PRIMARY KEY REFERENCES studies (id) ON DELETE CASCADE,
+  interviews INTEGER NOT NULL DEFAULT 0,
+  documents  INTEGER NOT NULL DEFAULT 0,
+  evidence   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
   email         TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(email) BETWEEN 3 AND 254),
@@ -506,4 +513,32 @@ CREATE TRIGGER search_interview_update AFTER UPDATE OF notes, date, case_id ON i
   DELETE FROM search_index WHERE kind = 'interview' AND ref_id = old.id;
   INSERT INTO search_index (kind, ref_id, study_id, case_id, title, body)
   VALUES ('interview', new.id, new.study_id, new.case_id, coalesce(new.date, new.key), new.notes);
+END;
+
+CREATE TRIGGER study_counts_document_delete AFTER DELETE ON documents BEGIN
+  UPDATE study_counts SET documents = documents - 1 WHERE study_id = old.study_id;
+END;
+
+CREATE TRIGGER study_counts_document_insert AFTER INSERT ON documents BEGIN
+  UPDATE study_counts SET documents = documents + 1 WHERE study_id = new.study_id;
+END;
+
+CREATE TRIGGER study_counts_evidence_delete AFTER DELETE ON evidence BEGIN
+  UPDATE study_counts SET evidence = evidence - 1 WHERE study_id = old.study_id;
+END;
+
+CREATE TRIGGER study_counts_evidence_insert AFTER INSERT ON evidence BEGIN
+  UPDATE study_counts SET evidence = evidence + 1 WHERE study_id = new.study_id;
+END;
+
+CREATE TRIGGER study_counts_interview_delete AFTER DELETE ON interviews BEGIN
+  UPDATE study_counts SET interviews = interviews - 1 WHERE study_id = old.study_id;
+END;
+
+CREATE TRIGGER study_counts_interview_insert AFTER INSERT ON interviews BEGIN
+  UPDATE study_counts SET interviews = interviews + 1 WHERE study_id = new.study_id;
+END;
+
+CREATE TRIGGER study_counts_study AFTER INSERT ON studies BEGIN
+  INSERT INTO study_counts (study_id) VALUES (new.id);
 END;

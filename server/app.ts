@@ -9,6 +9,7 @@ import type { Db } from './lib/db.ts';
 import { chooseLanguage, translator } from './lib/i18n.ts';
 import type { Logger } from './lib/logger.ts';
 import { ROOT } from './lib/root.ts';
+import { randomToken } from './lib/tokens.ts';
 import { createServices, type Clock, type Services } from './services.ts';
 import { authorize, type RouteDef } from './http/authorize.ts';
 import { createPassport } from './http/passport.ts';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): KaderApp {
     session({
       name: 'kader.sid',
       secret: deps.sessionSecret,
+      genid: () => randomToken(24),
       store: new SqliteSessionStore(db, config.sessionMaxAgeMs),
       resave: false,
       saveUninitialized: false,
@@ -115,7 +117,7 @@ export function createApp(deps: AppDeps): KaderApp {
     }),
   );
   const passport = createPassport(services);
-  app.use(passport.initialize());
+  // No passport.initialize(): passport.session() sets up req.logIn and the rest itself (passport ≥ 0.6).
   app.use(passport.session());
 
   // Language, translator and what every page needs.

@@ -25,6 +25,34 @@ async function setUp() {
   return { ...ctx, studyId, leadId, interview, document, lead };
 }
 
+describe('the study overview counts', () => {
+  it('show the interviews, documents and evidence there are, also after deletions (kept by triggers, migration 0012)', async () => {
+    const { lead, studyId, interview, document, db } = await setUp();
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE study_id = ?`).get(studyId) as { n: number }).n;
+    const shown = async () => {
+      const text = (await lead.agent.get(`/studies/${studyId}`)).text;
+      const of = (label: string) => Number(new RegExp(`<strong>(\\d+)</strong> ${label}`).exec(text)?.[1]);
+      return { interviews: of('interviews'), documents: of('documents'), evidence: of('evidence items') };
+    };
+    const kept = interview('dordrecht', []);
+    const dropped = interview('zwolle', []);
+    const doc = document('zwolle');
+    for (const source of [`interview:${kept}`, `interview:${dropped}`, `interview:${dropped}`, `document:${doc}`]) {
+      await lead.agent.post(`/studies/${studyId}/evidence`).type('form').send({ _csrf: lead.csrf, source, quote: 'streng', locator: '', conditions: '2.a' }).expect(303);
+    }
+    expect(await shown()).toEqual({ interviews: 2, documents: 1, evidence: 4 });
+    // Evidence first (an interview or document with evidence is kept), then its sources.
+    const doomed = db.prepare(`SELECT e.id FROM evidence e LEFT JOIN interviews i ON i.id = e.interview_id
+                                WHERE e.study_id = ? AND (e.document_id IS NOT NULL OR i.key = ?)`).all(studyId, dropped) as { id: number }[];
+    expect(doomed).toHaveLength(3);
+    for (const { id } of doomed) await lead.agent.post(`/studies/${studyId}/evidence/${id}/delete`).type('form').send({ _csrf: lead.csrf }).expect(303);
+    await lead.agent.post(`/studies/${studyId}/interviews/${dropped}/delete`).type('form').send({ _csrf: lead.csrf }).expect(303);
+    await lead.agent.post(`/studies/${studyId}/documents/${doc}/delete`).type('form').send({ _csrf: lead.csrf }).expect(303);
+    expect(await shown()).toEqual({ interviews: count('interviews'), documents: count('documents'), evidence: count('evidence') });
+    expect(await shown()).toEqual({ interviews: 1, documents: 0, evidence: 1 });
+  });
+});
+
 describe('evidence', () => {
   it('links a quote from an interview to two conditions; it shows per case, per condition and on the interview page', async () => {
     const { lead, studyId, interview, services } = await setUp();
