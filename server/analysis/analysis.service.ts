@@ -441,7 +441,7 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
       levelPairs.push(...levelPairsOf(c.key, forward));
       const s = strength(forward.map((r) => r.verdict));
       suggestions.set(c.key, { strength: s, label: strengthLabel(s) });
-      const skips = chains.map((ch) => ({ ...ch, via: [...ch.via], case: c.key, verdict: verdict(classOf(c.key, ch.from), classOf(c.key, ch.to)) }));
+      const skips = chains.map((ch) => ({ ...ch, case: c.key, verdict: verdict(classOf(c.key, ch.from), classOf(c.key, ch.to)) }));
       skipVerdicts.push(...skips);
       skipPairs.push(...levelPairsOf(c.key, skips.map((v) => ({ fromLevel: byCode.get(v.from)!.level, toLevel: byCode.get(v.to)!.level, verdict: v.verdict }))));
     }
@@ -473,8 +473,14 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
     const outcomeGroups = [...new Set(cases.map((c) => c.group).filter((g) => g !== ''))];
 
     // Per-condition statistics on favourability, and groupings as combined rows.
-    const favourabilities = (code: string) =>
-      Object.fromEntries(cases.flatMap((c) => (cells[c.key]![code] ? [[c.key, cells[c.key]![code]!.favourability] as const] : [])));
+    const favourabilities = (code: string) => {
+      const values: Record<string, number> = {};
+      for (const c of cases) {
+        const cell = cells[c.key]![code];
+        if (cell) values[c.key] = cell.favourability;
+      }
+      return values;
+    };
     const conditionStats: ConditionStats[] = conditions.map((c) => {
       const values = favourabilities(c.code);
       const measured = c.kind === 'measured';

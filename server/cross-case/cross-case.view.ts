@@ -43,10 +43,16 @@ export function crossCaseView(data: CrossCasePage, opts: { studyId: number; t: T
   const names = data.conditionNames;
   const measureLabel = (m: string) => (names.has(m) ? `${m} ${names.get(m)}` : m);
 
+  // Translated once per class, not once per cell of the heat map (cases × conditions).
+  const classTexts = new Map<ClassName, { mark: string; label: string }>();
+  const textsOf = (cls: ClassName) => {
+    let texts = classTexts.get(cls);
+    if (!texts) classTexts.set(cls, (texts = { mark: t(`crossCase.mark.${cls}`), label: t(`analysis.class.${cls}`) }));
+    return texts;
+  };
+  const noValue = t('crossCase.noValue');
   const classView = (cls: ClassName | undefined, value: string): CellView =>
-    cls
-      ? { classKey: cls, mark: t(`crossCase.mark.${cls}`), label: t(`analysis.class.${cls}`), value }
-      : { classKey: 'none', mark: '', label: t('crossCase.noValue'), value: '' };
+    cls ? { classKey: cls, ...textsOf(cls), value } : { classKey: 'none', mark: '', label: noValue, value: '' };
 
   // Columns: the cases in the chosen order.
   const orderMeasure = data.order.measure;
