@@ -101,8 +101,6 @@ export function createApp(deps: AppDeps): KaderApp {
     }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
-  app.use(express.json({ limit: '1mb' }));
 
   app.use(
     session({
@@ -170,9 +168,12 @@ export function createApp(deps: AppDeps): KaderApp {
     ...exportsRoutes(services),
     ...withinRoutes(services),
   ];
-  // Every route: its access check, then (for a change) the upload parser if any and the CSRF check.
+  // Every route: its access check, then for a change its body (form fields or JSON, and the upload
+  // parser of a multipart form; read only once access is granted, and not for a page view) and the CSRF check.
+  const parseBody = [express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }), express.json({ limit: '1mb' })];
   for (const r of app.routeTable) {
     const chain = [authorize(r.access, { studies: services.repos.studies, hasUsers })];
+    if (r.method !== 'get') chain.push(...parseBody);
     if (r.upload) chain.push(r.upload);
     if (r.method !== 'get') chain.push(verifyCsrf);
     app[r.method](r.path, ...chain, ...r.handlers);

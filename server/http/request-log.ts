@@ -9,9 +9,11 @@ export function loggableUrl(url: string): string {
 }
 
 export function requestLog(logger: Logger) {
+  const logging = logger.isLevelEnabled('info');
   return (req: Request, res: Response, next: NextFunction): void => {
     req.id = crypto.randomUUID();
     res.setHeader('X-Request-Id', req.id);
+    if (!logging) return next(); // below the log level: no timing, no listener
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
