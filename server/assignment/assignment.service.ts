@@ -8,6 +8,7 @@ import type { Repos } from '../services.ts';
 import type { MemberRow } from '../studies/studies.repo.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
+import { reductionRepo } from '../reduction/reduction.repo.ts';
 import { assignEvenly, checkAssignment, isProblem, type AssignmentProblem, type EvenCase } from './assignment.rules.ts';
 
 /** The roles that may rate. */
@@ -33,6 +34,7 @@ const groupBy = <T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> => {
 
 export function assignmentService(deps: { db: Db; repos: Repos; now: () => Date }) {
   const { db, repos } = deps;
+  const reductions = reductionRepo(db);
   const own = repos.assignment;
 
   const studyOf = (studyId: number) => {
@@ -146,12 +148,16 @@ export function assignmentService(deps: { db: Db; repos: Repos; now: () => Date 
 
     /**
      * The cases assigned to a user, with their position and their own progress only: drafts,
-     * whether they submitted, and the number of ratable conditions.
+     * whether they submitted, and the number of conditions on their form of the case (the ratable
+     * ones, less those a reduction dropped that they have not rated).
      */
     myCases(studyId: number, userId: number) {
       const { study } = studyOf(studyId);
-      const ratable = ratableCodes(repos.framework.load(studyId, study.framework_title, study.framework_revision).doc).size;
-      return { ratable, cases: own.myCases(studyId, userId) };
+      const ratable = ratableCodes(repos.framework.load(studyId, study.framework_title, study.framework_revision).doc);
+      const dropped = reductions.droppedUnratedOfRater(studyId, userId);
+      return {
+        cases: own.myCases(studyId, userId).map((c) => ({ ...c, onForm: ratable.size - [...(dropped.get(c.id) ?? [])].filter((code) => ratable.has(code)).length })),
+      };
     },
   };
 

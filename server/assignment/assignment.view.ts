@@ -58,8 +58,8 @@ export function assignmentView(studyId: number, data: ReturnType<AssignmentServi
 
 export function myCasesView(studyId: number, data: ReturnType<AssignmentService['myCases']>) {
   return {
-    total: data.ratable,
     cases: data.cases.map((c) => ({
+      total: c.onForm,
       key: c.key,
       name: c.name,
       // The rating form will live on its own page; until then the case page is the place to go.

@@ -14,6 +14,14 @@ export function reductionRepo(db: Db) {
                        AND (@raterId IS NULL OR g.rater_id = @raterId))`,
   );
 
+  // The same for every case of one rater at once (their "My cases"), as (case, code, method) rows.
+  const unratedActiveOfRater = db.prepare<{ studyId: number; raterId: number }, { case_id: number; code: string; method: ReductionMethod }>(
+    `SELECT cr.case_id, k.code, r.method FROM case_raters cr JOIN cases c ON c.id = cr.case_id
+       JOIN reductions r ON r.study_id = c.study_id AND r.reverted_at IS NULL JOIN conditions k ON k.id = r.condition_id
+     WHERE c.study_id = @studyId AND cr.user_id = @raterId
+       AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.case_id = cr.case_id AND g.condition_id = r.condition_id AND g.rater_id = @raterId)`,
+  );
+
   return {
     /**
      * The codes a rater's form of a case leaves out (one statement): conditions dropped by an active
@@ -23,6 +31,17 @@ export function reductionRepo(db: Db) {
      */
     droppedUnrated(studyId: number, caseId: number, raterId: number | null): Set<string> {
       return new Set(unratedActive.all({ studyId, caseId, raterId }).filter((r) => dropsCondition(r.method)).map((r) => r.code));
+    },
+    /** `droppedUnrated` for every case the rater is assigned to (one statement): case id → codes left out of their form. */
+    droppedUnratedOfRater(studyId: number, raterId: number): Map<number, Set<string>> {
+      const dropped = new Map<number, Set<string>>();
+      for (const r of unratedActiveOfRater.all({ studyId, raterId })) {
+        if (!dropsCondition(r.method)) continue;
+        const codes = dropped.get(r.case_id);
+        if (codes) codes.add(r.code);
+        else dropped.set(r.case_id, new Set([r.code]));
+      }
+      return dropped;
     },
   };
 }

@@ -234,6 +234,22 @@ describe('my cases', () => {
     expect(bobs.text).toContain('>submitted<');
   });
 
+  it('counts only the conditions on the rater\'s form: one a reduction dropped is left out unless they rated it', async () => {
+    const { app, assign, annId, bobId, leadId, rate, ratable, studyId, services } = await setUp();
+    await assign('c1', [annId, bobId]);
+    await assign('c2', [annId, bobId]);
+    rate('c1', annId, ratable[0]!);
+    rate('c2', annId, ratable[1]!);
+    const dropped = ratable[1]!;
+    const conditionId = services.repos.framework.load(studyId, '', 0).conditionIds.get(dropped)!;
+    services.repos.analysis.insertReduction({ studyId, conditionId, method: 1, reason: 'geen variatie', by: leadId, at: '2026-05-01T00:00:00.000Z' });
+    const ann = await loginAs(app, 'ann@example.org');
+    const text = (await ann.agent.get(`/studies/${studyId}/my-cases`)).text;
+    // c1: the dropped condition is off Ann's form; c2: she rated it, so it stays.
+    expect(text).toContain(`1 of ${ratable.length - 1} conditions rated`);
+    expect(text).toContain(`1 of ${ratable.length} conditions rated`);
+  });
+
   it('shows an empty state to a member without cases', async () => {
     const { app, studyId } = await setUp();
     const viewer = await loginAs(app, 'view@example.org');
