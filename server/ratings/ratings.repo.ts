@@ -10,6 +10,7 @@ export interface ExportRatingRow {
   code: string;
   email: string;
   score: number | null;
+  cannot_judge_reason: string | null;
   rationale: string;
   submitted_at: string | null;
 }
@@ -97,7 +98,7 @@ const RATING_COLUMNS = `r.id, r.condition_id, k.code, r.rater_id, r.score, r.can
        (SELECT json_group_array(evidence_id) FROM (SELECT re.evidence_id FROM rating_evidence re WHERE re.rating_id = r.id ORDER BY re.evidence_id)) AS evidence`;
 
 export function ratingsRepo(db: Db) {
-  const select = `SELECT c.key AS case_key, k.code, u.email, r.score, r.rationale, r.submitted_at
+  const select = `SELECT c.key AS case_key, k.code, u.email, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at
      FROM ratings r JOIN cases c ON c.id = r.case_id JOIN conditions k ON k.id = r.condition_id JOIN users u ON u.id = r.rater_id
      WHERE c.study_id = ?`;
   const order = 'ORDER BY c.position, k.position, u.email';
@@ -105,8 +106,8 @@ export function ratingsRepo(db: Db) {
   // Drafts never leave their rater, even from a case that is not blind.
   const unblinded = db.prepare<[number], ExportRatingRow>(`${select} AND r.submitted_at IS NOT NULL AND ${OPEN_TO_LEADS} ${order}`);
   const insert = db.prepare(
-    `INSERT INTO ratings (case_id, condition_id, rater_id, score, rationale, submitted_at, created_at, updated_at)
-     VALUES (@caseId, @conditionId, @raterId, @score, @rationale, @submittedAt, @now, @now)`,
+    `INSERT INTO ratings (case_id, condition_id, rater_id, score, cannot_judge_reason, rationale, submitted_at, created_at, updated_at)
+     VALUES (@caseId, @conditionId, @raterId, @score, @cannotJudgeReason, @rationale, @submittedAt, @now, @now)`,
   );
   const blindState = db.prepare<[number], BlindState>(
     `SELECT NOT ${OPEN_TO_LEADS} AS blind, c.unblinded_at, u.name AS unblinded_by
@@ -176,8 +177,8 @@ export function ratingsRepo(db: Db) {
   return {
     /** `archive`: every rating, drafts included (operators' full export); `unblinded`: what a lead may see. */
     forExport: (studyId: number, scope: 'archive' | 'unblinded') => (scope === 'archive' ? all : unblinded).all(studyId),
-    insert: (r: { caseId: number; conditionId: number; raterId: number; score: number | null; rationale: string; submittedAt: string | null; now: string }) =>
-      insert.run(r),
+    insert: (r: { caseId: number; conditionId: number; raterId: number; score: number | null; cannotJudgeReason?: string | null; rationale: string; submittedAt: string | null; now: string }) =>
+      insert.run({ cannotJudgeReason: null, ...r }),
     /** Whether the case is blind, and who unblinded it explicitly (if anyone). */
     blindState: (caseId: number) => blindState.get(caseId)!,
     isBlind: (caseId: number) => blindState.get(caseId)!.blind === 1,

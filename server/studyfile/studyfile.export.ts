@@ -3,6 +3,7 @@
 // Anonymised (`--anonymize`, the lead's anonymised download): see anonymiseStudyFile.
 import { naturalCompare, type Anonymisation } from '../anonymise/anonymise.rules.ts';
 import { groupBy } from '../lib/collections.ts';
+import { parseAliases } from '../cases/cases.service.ts';
 import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import type { FrameworkRepo } from '../framework/framework.repo.ts';
@@ -61,7 +62,8 @@ export function anonymiseStudyFile(doc: StudyFileInput, a: Anonymisation): Study
   const out = walk(doc as unknown as Json, []) as unknown as StudyFileInput;
   const byKey = (x: { case: string }, y: { case: string }) => naturalCompare(x.case, y.case);
   out.cases = doc.cases?.map((c, i) => {
-    const { selectionReason: _dropped, ...rest } = out.cases![i]!;
+    // The selection reason and the aliases (the very names to hide) are left out.
+    const { selectionReason: _reason, aliases: _aliases, ...rest } = out.cases![i]!;
     const pseudonym = pseudonymOf.get(c.key) ?? rest.name;
     return { ...rest, name: pseudonym, pseudonym };
   }).sort((x, y) => naturalCompare(x.key, y.key));
@@ -114,6 +116,7 @@ export function studyFileExporter(deps: {
           ),
           selectionReason: text(c.selection_reason),
           raters: raters.get(c.id)?.map((r) => r.email),
+          aliases: nonEmpty(parseAliases(c.aliases)),
         })),
         interviews: interviews.withNotesForStudy(studyId).map((i) => ({
           key: i.key,
@@ -145,6 +148,7 @@ export function studyFileExporter(deps: {
           condition: r.code,
           rater: r.email,
           score: r.score,
+          cannotJudgeReason: text(r.cannot_judge_reason ?? ''),
           rationale: text(r.rationale),
           submitted: r.submitted_at !== null,
         })),

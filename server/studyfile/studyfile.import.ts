@@ -138,7 +138,7 @@ export function studyFileImporter(deps: {
         doc.cases.forEach((c, i) => {
           const id = cases.insert(
             studyId,
-            { key: c.key, name: c.name, pseudonym: pseudonyms[i]!, group: c.group ?? '', attributes: c.attributes ?? {}, selectionReason: c.selectionReason ?? '' },
+            { key: c.key, name: c.name, pseudonym: pseudonyms[i]!, group: c.group ?? '', attributes: c.attributes ?? {}, selectionReason: c.selectionReason ?? '', aliases: c.aliases ?? [] },
             i,
             at,
           );
@@ -156,6 +156,7 @@ export function studyFileImporter(deps: {
             conditionId: conditionIds.get(r.condition)!,
             raterId: userIds.get(r.rater)!,
             score: r.score,
+            cannotJudgeReason: r.score === null ? r.cannotJudgeReason || null : null,
             rationale: r.rationale ?? '',
             submittedAt: r.submitted ? at : null,
             now: at,

@@ -1,6 +1,7 @@
 // The study file, version 1 (../shared/design/study-format.md), as strict zod schemas: unknown keys
 // are errors. Cross-references between sections are checked in studyfile.validate.ts.
 import { z } from 'zod';
+import { ALIAS_MAX, MAX_ALIASES } from '../cases/cases.schemas.ts';
 
 const text = (max: number) => z.string().max(max);
 const optionalText = (max: number) => z.string().max(max).optional();
@@ -85,6 +86,8 @@ export const caseSchema = z.strictObject({
   measuresByYear: z.record(z.string().min(1).max(100), z.record(z.string().regex(/^\d{4}$/, 'file.year'), z.number())).optional(),
   selectionReason: optionalText(20_000),
   raters: z.array(z.string().trim().toLowerCase().max(254)).optional(),
+  /** Kader's extension: other names the case goes by, which anonymisation also replaces (cases.schemas.ts limits). */
+  aliases: z.array(z.string().trim().min(1).max(ALIAS_MAX)).max(MAX_ALIASES).optional(),
 });
 
 export const ratingSchema = z.strictObject({
@@ -92,6 +95,8 @@ export const ratingSchema = z.strictObject({
   condition: code,
   rater: z.string().trim().toLowerCase().max(254),
   score: z.number().int('file.scoreInteger').nullable(),
+  /** Kader's extension: why the rater could not judge (only with score null). */
+  cannotJudgeReason: optionalText(5_000),
   rationale: optionalText(50_000),
   submitted: z.boolean(),
 });

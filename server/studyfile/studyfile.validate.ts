@@ -6,6 +6,7 @@ import { isMessageKey, type MessageKey, type Params } from '../lib/i18n.ts';
 import { NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
 import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
+import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
 
 export interface Problem {
   path: string;
@@ -144,6 +145,8 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
   const members = new Set(doc.members.map((m) => m.email));
 
   duplicates(doc.cases, (c) => c.key, (i) => `cases[${i}].key`, problems);
+  const aliasProblem = studyAliasesProblem([], doc.cases.map((c) => c.aliases ?? []));
+  if (aliasProblem) problems.push({ path: 'cases', ...aliasProblem });
   const caseRaters = new Map<string, Set<string>>();
   doc.cases.forEach((c, i) => {
     if (!KEY_PATTERN.test(c.key) || RESERVED_KEYS.includes(c.key.toLowerCase())) problems.push({ path: `cases[${i}].key`, key: 'file.caseKey', params: { key: c.key } });
@@ -210,6 +213,7 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     if (r.score !== null && (r.score < scale.min || r.score > scale.max)) {
       problems.push({ path: `ratings[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
     }
+    if (r.score !== null && r.cannotJudgeReason) problems.push({ path: `ratings[${i}].cannotJudgeReason`, key: 'file.reasonWithScore' });
   });
 
   const ratingsOfItem = groupBy(doc.ratings, (r) => `${r.case} / ${r.condition}`);

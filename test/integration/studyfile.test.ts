@@ -138,6 +138,52 @@ describe('blinding in exports', () => {
   });
 });
 
+describe('Kader\'s extensions of the study file', () => {
+  /** The atlas fixture with aliases on a case and a cannot-judge reason on a rating with score null. */
+  function withExtensions() {
+    const doc = fixture('atlas-2017-scores.json') as any;
+    doc.cases[0].aliases = ['Amstelveense', 'gemeente A.'];
+    const rating = doc.ratings.find((r: { case: string }) => r.case === doc.cases[0].key);
+    rating.score = null;
+    rating.cannotJudgeReason = 'Geen interview met de uitvoering gehad.';
+    return doc;
+  }
+
+  it('carries case aliases and cannot-judge reasons through import and export unchanged; an anonymised export has no aliases', async () => {
+    const ctx = testApp();
+    const original = withExtensions();
+    const result = validateStudyFile(original);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 5)));
+    const { studyId } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
+    const stored = ctx.db
+      .prepare(`SELECT r.cannot_judge_reason FROM ratings r WHERE r.cannot_judge_reason IS NOT NULL`)
+      .all();
+    expect(stored).toEqual([{ cannot_judge_reason: 'Geen interview met de uitvoering gehad.' }]);
+    const exported = ctx.services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
+    delete exported.framework.revision;
+    delete exported.study.settings;
+    dropGeneratedPseudonyms(exported, original);
+    expect(canonical(exported)).toEqual(canonical(original));
+
+    const anonymised = JSON.stringify(ctx.services.studyFile.exporter.run(studyId, 'unblinded', ctx.services.anonymise.context(studyId)));
+    expect(anonymised).not.toContain('aliases');
+    expect(anonymised).not.toContain('Amstelveen');
+    expect(anonymised).toContain('Geen interview met de uitvoering gehad.');
+  });
+
+  it('refuses a cannot-judge reason next to a score, and more alias text than a study may have', () => {
+    const doc = withExtensions();
+    doc.ratings[1].cannotJudgeReason = 'Toch een score gegeven.';
+    // 16 cases × 50 aliases × 200 characters: 160,000 characters, past the study's 100,000.
+    doc.cases.forEach((c: { aliases?: string[] }, i: number) => (c.aliases = Array.from({ length: 50 }, (_, j) => `${i}-${j} ${'x'.repeat(190)}`)));
+    const result = validateStudyFile(doc);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems.map((p) => [p.path, p.key]);
+    expect(problems).toContainEqual(['ratings[1].cannotJudgeReason', 'file.reasonWithScore']);
+    expect(problems).toContainEqual(['cases', 'anonymise.studyAliasesTooLong']);
+  });
+});
+
 describe('import refusals', () => {
   it('stores nothing when the file is invalid', async () => {
     const ctx = testApp();

@@ -194,6 +194,7 @@ export const en = {
   'file.raterNotAssigned': "{email} is not a rater of case \"{case}\".",
   'file.notRatable': "\"{code}\" is not rated by raters (it is measured, or it has sub-conditions).",
   'file.scoreRange': "The score must be between {min} and {max}, or null.",
+  'file.reasonWithScore': 'A cannot-judge reason goes only with a score of null.',
   'file.reconcileNotSubmitted': "Case \"{case}\", condition {code}: a reconciliation needs the condition's ratings, all of them submitted.",
   'file.scaleOrder': "The scale minimum must be below its maximum.",
   'file.sectionNotSupported': "This version of Kader cannot import the \"{section}\" section yet; remove it from the file and import again.",
