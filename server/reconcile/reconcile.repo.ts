@@ -126,14 +126,21 @@ export function reconcileRepo(db: Db) {
     `INSERT INTO reconciliation_comments (case_id, condition_id, author_id, body, created_at) VALUES (@caseId, @conditionId, @authorId, @body, @at)`,
   );
   const signOff = db.prepare<{ caseId: number; by: number; at: string }>('UPDATE cases SET signed_off_at = @at, signed_off_by = @by WHERE id = @caseId');
-  const exportSelect = `SELECT c.key AS case_key, k.code, f.score, f.note, u.email AS by_email
+  const exportSelect = `SELECT c.key AS case_key, k.code, f.score, f.note, f.rule, u.email AS by_email
      FROM reconciliations f JOIN cases c ON c.id = f.case_id JOIN conditions k ON k.id = f.condition_id JOIN users u ON u.id = f.decided_by
      WHERE c.study_id = ?`;
   const exportOrder = 'ORDER BY c.position, k.position';
-  type ExportRow = { case_key: string; code: string; score: Score; note: string; by_email: string };
+  type ExportRow = { case_key: string; code: string; score: Score; note: string; rule: BulkRule | null; by_email: string };
   const exportAll = db.prepare<[number], ExportRow>(`${exportSelect} ${exportOrder}`);
   // A case that became blind again (a rater added after reconciliation) keeps its decisions out of a lead's export.
   const exportUnblinded = db.prepare<[number], ExportRow>(`${exportSelect} AND ${OPEN_TO_LEADS} ${exportOrder}`);
+  const commentsSelect = `SELECT c.key AS case_key, k.code, u.email AS by_email, m.body
+     FROM reconciliation_comments m JOIN cases c ON c.id = m.case_id JOIN conditions k ON k.id = m.condition_id JOIN users u ON u.id = m.author_id
+     WHERE c.study_id = ?`;
+  type CommentExportRow = { case_key: string; code: string; by_email: string; body: string };
+  const commentsOrder = 'ORDER BY c.position, k.position, m.id';
+  const commentsAll = db.prepare<[number], CommentExportRow>(`${commentsSelect} ${commentsOrder}`);
+  const commentsUnblinded = db.prepare<[number], CommentExportRow>(`${commentsSelect} AND ${OPEN_TO_LEADS} ${commentsOrder}`);
   const started = db.prepare<[number], { started: 0 | 1 }>(
     'SELECT EXISTS (SELECT 1 FROM reconciliations WHERE case_id = c.id) OR c.signed_off_at IS NOT NULL AS started FROM cases c WHERE c.id = ?',
   );
@@ -155,6 +162,8 @@ export function reconcileRepo(db: Db) {
     signOff: (caseId: number, by: number, at: string) => void signOff.run({ caseId, by, at }),
     /** The decisions for a study file: `archive` all, `unblinded` those of cases that are not blind. */
     forExport: (studyId: number, scope: 'archive' | 'unblinded') => (scope === 'archive' ? exportAll : exportUnblinded).all(studyId),
+    /** Every thread message of the study for the study file, in thread order; as forExport, none of a case that became blind again. */
+    commentsForExport: (studyId: number, scope: 'archive' | 'unblinded') => (scope === 'archive' ? commentsAll : commentsUnblinded).all(studyId),
     /** Whether reconciliation of the case has begun (a decision or a sign-off): its ratings are then final. */
     hasStarted: (caseId: number) => started.get(caseId)?.started === 1,
   };

@@ -17,12 +17,12 @@ import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
 import type { StudyFileInput } from './studyfile.schema.ts';
 
 /** Lists the format lets a file leave out when they are empty. */
-const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'reductions', 'caseAnalyses', 'interviews', 'documents', 'evidence']);
+const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'reconciliationComments', 'reductions', 'caseAnalyses', 'interviews', 'documents', 'evidence']);
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
 
 /** Sections whose entries name a case in `case`. */
-const CASE_SECTIONS = ['interviews', 'documents', 'evidence', 'ratings', 'reconciliations', 'caseAnalyses'] as const;
+const CASE_SECTIONS = ['interviews', 'documents', 'evidence', 'ratings', 'reconciliations', 'reconciliationComments', 'caseAnalyses'] as const;
 /** Records whose keys are data (attribute names, variables), not field names. */
 const RECORDS = new Set(['attributes', 'measures', 'measuresByYear']);
 
@@ -152,7 +152,8 @@ export function studyFileExporter(deps: {
           rationale: text(r.rationale),
           submitted: r.submitted_at !== null,
         })),
-        reconciliations: reconcile.forExport(studyId, scope).map((r) => ({ case: r.case_key, condition: r.code, score: r.score, note: r.note, by: r.by_email })),
+        reconciliations: reconcile.forExport(studyId, scope).map((r) => ({ case: r.case_key, condition: r.code, score: r.score, note: r.note, by: r.by_email, rule: r.rule ?? undefined })),
+        reconciliationComments: reconcile.commentsForExport(studyId, scope).map((m) => ({ case: m.case_key, condition: m.code, by: m.by_email, body: m.body })),
         // Active decisions only: the file carries the reduced framework, the database keeps the history.
         reductions: analysis
           .reductions(studyId)

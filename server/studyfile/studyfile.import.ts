@@ -167,8 +167,11 @@ export function studyFileImporter(deps: {
           userIds.get(email) ?? users.findByEmail(email)?.id ?? users.insert({ email, name: email.split('@')[0]!, passwordHash: null, isAdmin: false, now: at });
         for (const r of doc.reconciliations) {
           reconcile.decide({
-            caseId: caseIds.get(r.case)!, conditionId: conditionIds.get(r.condition)!, score: r.score, note: r.note, rule: null, by: deciderId(r.by), at,
+            caseId: caseIds.get(r.case)!, conditionId: conditionIds.get(r.condition)!, score: r.score, note: r.note, rule: r.rule ?? null, by: deciderId(r.by), at,
           });
+        }
+        for (const m of doc.reconciliationComments) {
+          reconcile.comment({ caseId: caseIds.get(m.case)!, conditionId: conditionIds.get(m.condition)!, authorId: userIds.get(m.by)!, body: m.body, at });
         }
         for (const r of doc.reductions) {
           analysis.insertReduction({ studyId, conditionId: conditionIds.get(r.condition)!, method: r.method as ReductionMethod, reason: r.reason, by: deciderId(r.by), at });

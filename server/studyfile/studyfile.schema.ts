@@ -108,6 +108,16 @@ export const reconciliationSchema = z.strictObject({
   note: z.string().trim().min(1).max(10_000),
   /** Usually a member; an administrator who decided without being one is kept by email too. */
   by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+  /** Kader's extension: the bulk rule that decided the score, when one did. */
+  rule: z.enum(['lower', 'higher']).optional(),
+});
+
+/** Kader's extension: one message of an item's reconciliation thread, in the order of the thread. */
+export const reconciliationCommentSchema = z.strictObject({
+  case: key,
+  condition: code,
+  by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+  body: z.string().trim().min(1).max(20_000),
 });
 
 /** A complexity-reduction decision (method-notes.md step 7); the file holds the active ones. */
@@ -193,6 +203,7 @@ export const studyFileSchema = z.strictObject({
   documents: z.array(documentSchema).default([]),
   evidence: z.array(evidenceSchema).default([]),
   reconciliations: z.array(reconciliationSchema).default([]),
+  reconciliationComments: z.array(reconciliationCommentSchema).default([]),
   reductions: z.array(reductionSchema).default([]),
   caseAnalyses: z.array(caseAnalysisSchema).default([]),
 });

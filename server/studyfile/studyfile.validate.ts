@@ -7,6 +7,7 @@ import { NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } fr
 import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
 import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
+import { MAX_COMMENTS } from '../reconcile/reconcile.service.ts';
 
 export interface Problem {
   path: string;
@@ -229,6 +230,23 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     if (r.score !== null && (r.score < scale.min || r.score > scale.max)) {
       problems.push({ path: `reconciliations[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
     }
+  });
+
+  // Thread messages: by a member, on an item whose ratings are all submitted (as a decision), at most MAX_COMMENTS an item.
+  const perItem = new Map<string, number>();
+  doc.reconciliationComments.forEach((m, i) => {
+    if (!caseRaters.has(m.case)) problems.push({ path: `reconciliationComments[${i}].case`, key: 'file.unknownCase', params: { case: m.case } });
+    if (!byCode.has(m.condition)) problems.push({ path: `reconciliationComments[${i}].condition`, key: 'file.unknownCondition', params: { code: m.condition } });
+    else if (!ratable.has(m.condition)) problems.push({ path: `reconciliationComments[${i}].condition`, key: 'file.notRatable', params: { code: m.condition } });
+    if (!members.has(m.by)) problems.push({ path: `reconciliationComments[${i}].by`, key: 'file.authorNotMember', params: { email: m.by } });
+    const item = `${m.case} / ${m.condition}`;
+    const rated = ratingsOfItem.get(item) ?? [];
+    if (caseRaters.has(m.case) && (rated.length === 0 || rated.some((x) => !x.submitted))) {
+      problems.push({ path: `reconciliationComments[${i}]`, key: 'file.reconcileNotSubmitted', params: { case: m.case, code: m.condition } });
+    }
+    const count = (perItem.get(item) ?? 0) + 1;
+    perItem.set(item, count);
+    if (count === MAX_COMMENTS + 1) problems.push({ path: `reconciliationComments[${i}]`, key: 'file.threadTooLong', params: { case: m.case, code: m.condition, max: MAX_COMMENTS } });
   });
 
   // At most one active reduction decision per condition; method 3 (grouping) needs a grouping to belong to.

@@ -146,10 +146,16 @@ describe('Kader\'s extensions of the study file', () => {
     const rating = doc.ratings.find((r: { case: string }) => r.case === doc.cases[0].key);
     rating.score = null;
     rating.cannotJudgeReason = 'Geen interview met de uitvoering gehad.';
+    // The item is now partly not judged: a thread and a decision by the bulk rule "lower" on another.
+    doc.reconciliationComments = [
+      { case: rating.case, condition: rating.condition, by: 'rater.b@example.org', body: 'Waarom **niet** te beoordelen?' },
+      { case: rating.case, condition: rating.condition, by: 'rater.a@example.org', body: 'Zie de notitie bij het interview.' },
+    ];
+    doc.reconciliations = [{ case: 'nijkerk', condition: 'H', score: 3, note: 'Lagere score (regel).', by: 'rater.a@example.org', rule: 'lower' }];
     return doc;
   }
 
-  it('carries case aliases and cannot-judge reasons through import and export unchanged; an anonymised export has no aliases', async () => {
+  it('carries case aliases, cannot-judge reasons, bulk rules and threads through import and export unchanged; an anonymised export has no aliases', async () => {
     const ctx = testApp();
     const original = withExtensions();
     const result = validateStudyFile(original);
@@ -159,6 +165,8 @@ describe('Kader\'s extensions of the study file', () => {
       .prepare(`SELECT r.cannot_judge_reason FROM ratings r WHERE r.cannot_judge_reason IS NOT NULL`)
       .all();
     expect(stored).toEqual([{ cannot_judge_reason: 'Geen interview met de uitvoering gehad.' }]);
+    const item = ctx.services.reconcile.item(studyId, 'amstelveen', original.reconciliationComments[0].condition, { id: 0, isLead: true });
+    expect(item.comments.map((c: { body: string }) => c.body)).toEqual(['Waarom **niet** te beoordelen?', 'Zie de notitie bij het interview.']);
     const exported = ctx.services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
     delete exported.framework.revision;
     delete exported.study.settings;
@@ -174,6 +182,7 @@ describe('Kader\'s extensions of the study file', () => {
   it('refuses a cannot-judge reason next to a score, and more alias text than a study may have', () => {
     const doc = withExtensions();
     doc.ratings[1].cannotJudgeReason = 'Toch een score gegeven.';
+    doc.reconciliationComments.push({ case: 'amstelveen', condition: 'H', by: 'iemand@example.org', body: 'Geen lid.' });
     // 16 cases × 50 aliases × 200 characters: 160,000 characters, past the study's 100,000.
     doc.cases.forEach((c: { aliases?: string[] }, i: number) => (c.aliases = Array.from({ length: 50 }, (_, j) => `${i}-${j} ${'x'.repeat(190)}`)));
     const result = validateStudyFile(doc);
@@ -181,6 +190,7 @@ describe('Kader\'s extensions of the study file', () => {
     const problems = result.ok ? [] : result.problems.map((p) => [p.path, p.key]);
     expect(problems).toContainEqual(['ratings[1].cannotJudgeReason', 'file.reasonWithScore']);
     expect(problems).toContainEqual(['cases', 'anonymise.studyAliasesTooLong']);
+    expect(problems).toContainEqual(['reconciliationComments[2].by', 'file.authorNotMember']);
   });
 });
 

@@ -195,6 +195,8 @@ export const en = {
   'file.notRatable': "\"{code}\" is not rated by raters (it is measured, or it has sub-conditions).",
   'file.scoreRange': "The score must be between {min} and {max}, or null.",
   'file.reasonWithScore': 'A cannot-judge reason goes only with a score of null.',
+  'file.authorNotMember': '{email} is not a member of the study; thread messages are by members.',
+  'file.threadTooLong': 'The thread of {case} / {code} has more than {max} messages.',
   'file.reconcileNotSubmitted': "Case \"{case}\", condition {code}: a reconciliation needs the condition's ratings, all of them submitted.",
   'file.scaleOrder': "The scale minimum must be below its maximum.",
   'file.sectionNotSupported': "This version of Kader cannot import the \"{section}\" section yet; remove it from the file and import again.",

@@ -197,6 +197,8 @@ export const nl: Record<keyof typeof en, string> = {
   'file.notRatable': "\"{code}\" wordt niet door beoordelaars gescoord (hij wordt gemeten, of heeft subcondities).",
   'file.scoreRange': "De score moet tussen {min} en {max} liggen, of null zijn.",
   'file.reasonWithScore': 'Een reden waarom niet te beoordelen hoort alleen bij een score null.',
+  'file.authorNotMember': '{email} is geen lid van het onderzoek; berichten in een discussie zijn van leden.',
+  'file.threadTooLong': 'De discussie over {case} / {code} heeft meer dan {max} berichten.',
   'file.reconcileNotSubmitted': "Casus \"{case}\", conditie {code}: een afstemming vraagt beoordelingen van de conditie die allemaal zijn ingediend.",
   'file.scaleOrder': "Het minimum van de schaal moet onder het maximum liggen.",
   'file.sectionNotSupported': "Deze versie van Kader kan het onderdeel \"{section}\" nog niet importeren; haal het uit het bestand en importeer opnieuw.",
