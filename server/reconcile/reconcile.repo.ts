@@ -59,6 +59,9 @@ export interface CommentRow {
   created_at: string;
 }
 
+/** Whether a decision came after the case's sign-off (on a case row aliased `c`): the sign-off no longer holds. */
+const CHANGED_AFTER_SIGN_OFF = 'EXISTS (SELECT 1 FROM reconciliations f WHERE f.case_id = c.id AND f.decided_at > c.signed_off_at)';
+
 export function reconcileRepo(db: Db) {
   // `@raterId` NULL: every ready case (a lead); otherwise only the cases that user rates.
   const readyCases = `SELECT c.id FROM cases c WHERE c.study_id = @studyId
@@ -91,7 +94,7 @@ export function reconcileRepo(db: Db) {
   );
   const cases = db.prepare<{ studyId: number; raterId: number | null }, ReadyCaseRow>(
     `SELECT c.id, c.key, c.name, c.signed_off_at, s.name AS signed_off_by,
-            EXISTS (SELECT 1 FROM reconciliations f WHERE f.case_id = c.id AND f.decided_at > c.signed_off_at) AS changed_after_sign_off
+            ${CHANGED_AFTER_SIGN_OFF} AS changed_after_sign_off
      FROM cases c LEFT JOIN users s ON s.id = c.signed_off_by
      WHERE c.id IN (${readyCases}) ORDER BY c.position`,
   );
@@ -141,6 +144,11 @@ export function reconcileRepo(db: Db) {
   const commentsOrder = 'ORDER BY c.position, k.position, m.id';
   const commentsAll = db.prepare<[number], CommentExportRow>(`${commentsSelect} ${commentsOrder}`);
   const commentsUnblinded = db.prepare<[number], CommentExportRow>(`${commentsSelect} AND ${OPEN_TO_LEADS} ${commentsOrder}`);
+  // Sign-offs that still hold, for the study file (a stale one would look fresh after an import).
+  const signOffs = db.prepare<[number], { case_key: string; by_email: string }>(
+    `SELECT c.key AS case_key, u.email AS by_email FROM cases c JOIN users u ON u.id = c.signed_off_by
+     WHERE c.study_id = ? AND c.signed_off_at IS NOT NULL AND NOT ${CHANGED_AFTER_SIGN_OFF}`,
+  );
   const started = db.prepare<[number], { started: 0 | 1 }>(
     'SELECT EXISTS (SELECT 1 FROM reconciliations WHERE case_id = c.id) OR c.signed_off_at IS NOT NULL AS started FROM cases c WHERE c.id = ?',
   );
@@ -162,6 +170,8 @@ export function reconcileRepo(db: Db) {
     signOff: (caseId: number, by: number, at: string) => void signOff.run({ caseId, by, at }),
     /** The decisions for a study file: `archive` all, `unblinded` those of cases that are not blind. */
     forExport: (studyId: number, scope: 'archive' | 'unblinded') => (scope === 'archive' ? exportAll : exportUnblinded).all(studyId),
+    /** Who signed off each case whose sign-off still holds (the study file). */
+    signOffsForExport: (studyId: number) => signOffs.all(studyId),
     /** Every thread message of the study for the study file, in thread order; as forExport, none of a case that became blind again. */
     commentsForExport: (studyId: number, scope: 'archive' | 'unblinded') => (scope === 'archive' ? commentsAll : commentsUnblinded).all(studyId),
     /** Whether reconciliation of the case has begun (a decision or a sign-off): its ratings are then final. */

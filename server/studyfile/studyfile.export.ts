@@ -82,6 +82,7 @@ export function studyFileExporter(deps: {
       const study = studies.findById(studyId);
       if (!study) throw new Error(`no study ${studyId}`);
       const caseRows = cases.list(studyId);
+      const signedOffBy = new Map(reconcile.signOffsForExport(studyId).map((s) => [s.case_key, s.by_email]));
       const measures = groupBy(cases.measures(studyId), (m) => m.case_id);
       const raters = groupBy(cases.raters(studyId), (r) => r.case_id);
       const members = studies.members(studyId);
@@ -117,6 +118,7 @@ export function studyFileExporter(deps: {
           selectionReason: text(c.selection_reason),
           raters: raters.get(c.id)?.map((r) => r.email),
           aliases: nonEmpty(parseAliases(c.aliases)),
+          signedOffBy: signedOffBy.get(c.key),
         })),
         interviews: interviews.withNotesForStudy(studyId).map((i) => ({
           key: i.key,

@@ -170,6 +170,7 @@ export function studyFileImporter(deps: {
             caseId: caseIds.get(r.case)!, conditionId: conditionIds.get(r.condition)!, score: r.score, note: r.note, rule: r.rule ?? null, by: deciderId(r.by), at,
           });
         }
+        for (const c of doc.cases) if (c.signedOffBy) reconcile.signOff(caseIds.get(c.key)!, deciderId(c.signedOffBy), at);
         for (const m of doc.reconciliationComments) {
           reconcile.comment({ caseId: caseIds.get(m.case)!, conditionId: conditionIds.get(m.condition)!, authorId: userIds.get(m.by)!, body: m.body, at });
         }

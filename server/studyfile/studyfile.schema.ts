@@ -88,6 +88,8 @@ export const caseSchema = z.strictObject({
   raters: z.array(z.string().trim().toLowerCase().max(254)).optional(),
   /** Kader's extension: other names the case goes by, which anonymisation also replaces (cases.schemas.ts limits). */
   aliases: z.array(z.string().trim().min(1).max(ALIAS_MAX)).max(MAX_ALIASES).optional(),
+  /** Kader's extension: who signed off the case's final scores (only when none is open). */
+  signedOffBy: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })).optional(),
 });
 
 export const ratingSchema = z.strictObject({

@@ -8,6 +8,7 @@ import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
 import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
 import { MAX_COMMENTS } from '../reconcile/reconcile.service.ts';
+import { assessItem, finalOf } from '../reconcile/reconcile.rules.ts';
 
 export interface Problem {
   path: string;
@@ -230,6 +231,26 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     if (r.score !== null && (r.score < scale.min || r.score > scale.max)) {
       problems.push({ path: `reconciliations[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
     }
+  });
+
+  // A sign-off needs what the reconciliation page asks for (reconcile.service.ts signOff): every rater
+  // of the case has submitted, and no item is open (reconcile.rules.ts decides which are).
+  const decided = new Set(doc.reconciliations.map((r) => `${r.case} / ${r.condition}`));
+  const ratingsOfCase = groupBy(doc.ratings, (r) => r.case);
+  doc.cases.forEach((c, i) => {
+    if (!c.signedOffBy) return;
+    const own = ratingsOfCase.get(c.key) ?? [];
+    const raters = c.raters ?? [];
+    if (raters.length === 0 || !raters.every((email) => own.some((r) => r.rater === email)) || own.some((r) => !r.submitted)) {
+      problems.push({ path: `cases[${i}].signedOffBy`, key: 'file.signOffNotReady', params: { case: c.key } });
+      return;
+    }
+    const open = [...new Set(own.filter((r) => ratable.has(r.condition)).map((r) => r.condition))].filter((code) => {
+      const item = `${c.key} / ${code}`;
+      const scores = (ratingsOfItem.get(item) ?? []).map((r) => r.score);
+      return finalOf(assessItem(scores), decided.has(item) ? { score: null } : undefined).status === 'open';
+    });
+    if (open.length) problems.push({ path: `cases[${i}].signedOffBy`, key: 'file.signOffOpen', params: { case: c.key, codes: open.join(', ') } });
   });
 
   // Thread messages: by a member, on an item whose ratings are all submitted (as a decision), at most MAX_COMMENTS an item.

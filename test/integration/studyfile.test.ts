@@ -152,10 +152,11 @@ describe('Kader\'s extensions of the study file', () => {
       { case: rating.case, condition: rating.condition, by: 'rater.a@example.org', body: 'Zie de notitie bij het interview.' },
     ];
     doc.reconciliations = [{ case: 'nijkerk', condition: 'H', score: 3, note: 'Lagere score (regel).', by: 'rater.a@example.org', rule: 'lower' }];
+    doc.cases[1].signedOffBy = 'rater.a@example.org';
     return doc;
   }
 
-  it('carries case aliases, cannot-judge reasons, bulk rules and threads through import and export unchanged; an anonymised export has no aliases', async () => {
+  it('carries case aliases, cannot-judge reasons, bulk rules, threads and sign-offs through import and export unchanged; an anonymised export has no aliases', async () => {
     const ctx = testApp();
     const original = withExtensions();
     const result = validateStudyFile(original);
@@ -165,6 +166,8 @@ describe('Kader\'s extensions of the study file', () => {
       .prepare(`SELECT r.cannot_judge_reason FROM ratings r WHERE r.cannot_judge_reason IS NOT NULL`)
       .all();
     expect(stored).toEqual([{ cannot_judge_reason: 'Geen interview met de uitvoering gehad.' }]);
+    const nijkerk = ctx.services.repos.reconcile.readyCases(studyId).find((c) => c.key === 'nijkerk')!;
+    expect([nijkerk.signed_off_at !== null, nijkerk.changed_after_sign_off]).toEqual([true, 0]);
     const item = ctx.services.reconcile.item(studyId, 'amstelveen', original.reconciliationComments[0].condition, { id: 0, isLead: true });
     expect(item.comments.map((c: { body: string }) => c.body)).toEqual(['Waarom **niet** te beoordelen?', 'Zie de notitie bij het interview.']);
     const exported = ctx.services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
@@ -179,10 +182,12 @@ describe('Kader\'s extensions of the study file', () => {
     expect(anonymised).toContain('Geen interview met de uitvoering gehad.');
   });
 
-  it('refuses a cannot-judge reason next to a score, and more alias text than a study may have', () => {
+  it('refuses a cannot-judge reason next to a score, more alias text than a study may have, a message by a non-member and a sign-off with an item open', () => {
     const doc = withExtensions();
     doc.ratings[1].cannotJudgeReason = 'Toch een score gegeven.';
     doc.reconciliationComments.push({ case: 'amstelveen', condition: 'H', by: 'iemand@example.org', body: 'Geen lid.' });
+    // Amstelveen has an item only one rater could judge, and no decision on it: it cannot be signed off.
+    doc.cases[0].signedOffBy = 'rater.a@example.org';
     // 16 cases × 50 aliases × 200 characters: 160,000 characters, past the study's 100,000.
     doc.cases.forEach((c: { aliases?: string[] }, i: number) => (c.aliases = Array.from({ length: 50 }, (_, j) => `${i}-${j} ${'x'.repeat(190)}`)));
     const result = validateStudyFile(doc);
@@ -191,6 +196,8 @@ describe('Kader\'s extensions of the study file', () => {
     expect(problems).toContainEqual(['ratings[1].cannotJudgeReason', 'file.reasonWithScore']);
     expect(problems).toContainEqual(['cases', 'anonymise.studyAliasesTooLong']);
     expect(problems).toContainEqual(['reconciliationComments[2].by', 'file.authorNotMember']);
+    expect(problems).toContainEqual(['cases[0].signedOffBy', 'file.signOffOpen']);
+    expect(problems).not.toContainEqual(['cases[1].signedOffBy', 'file.signOffOpen']);
   });
 });
 

@@ -197,6 +197,8 @@ export const en = {
   'file.reasonWithScore': 'A cannot-judge reason goes only with a score of null.',
   'file.authorNotMember': '{email} is not a member of the study; thread messages are by members.',
   'file.threadTooLong': 'The thread of {case} / {code} has more than {max} messages.',
+  'file.signOffNotReady': 'Case "{case}" is signed off, but not every one of its raters has submitted.',
+  'file.signOffOpen': 'Case "{case}" is signed off, but these conditions have no final score yet: {codes}.',
   'file.reconcileNotSubmitted': "Case \"{case}\", condition {code}: a reconciliation needs the condition's ratings, all of them submitted.",
   'file.scaleOrder': "The scale minimum must be below its maximum.",
   'file.sectionNotSupported': "This version of Kader cannot import the \"{section}\" section yet; remove it from the file and import again.",

@@ -199,6 +199,8 @@ export const nl: Record<keyof typeof en, string> = {
   'file.reasonWithScore': 'Een reden waarom niet te beoordelen hoort alleen bij een score null.',
   'file.authorNotMember': '{email} is geen lid van het onderzoek; berichten in een discussie zijn van leden.',
   'file.threadTooLong': 'De discussie over {case} / {code} heeft meer dan {max} berichten.',
+  'file.signOffNotReady': 'Casus "{case}" is afgetekend, maar niet al zijn beoordelaars hebben ingediend.',
+  'file.signOffOpen': 'Casus "{case}" is afgetekend, maar deze condities hebben nog geen eindscore: {codes}.',
   'file.reconcileNotSubmitted': "Casus \"{case}\", conditie {code}: een afstemming vraagt beoordelingen van de conditie die allemaal zijn ingediend.",
   'file.scaleOrder': "Het minimum van de schaal moet onder het maximum liggen.",
   'file.sectionNotSupported': "Deze versie van Kader kan het onderdeel \"{section}\" nog niet importeren; haal het uit het bestand en importeer opnieuw.",
