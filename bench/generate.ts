@@ -2,6 +2,7 @@
 // raters, all submitted, with disagreement and some reconciliations; interviews with notes of a
 // chosen total size; document metadata; evidence), imported through the real study-file importer
 // in one transaction. Used by `npm run bench` (bench/run.ts) and, tiny, by its harness test.
+import { seededRandom } from '../server/lib/random.ts';
 import type { Services } from '../server/services.ts';
 import type { StudyFileInput } from '../server/studyfile/studyfile.schema.ts';
 import { validateStudyFile } from '../server/studyfile/studyfile.validate.ts';
@@ -36,17 +37,6 @@ export const PERSONAS = {
   viewer: 'viewer@bench.example',
 } as const;
 
-/** Small, fast, seeded PRNG (mulberry32): the same seed gives the same study. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'de het een en van in op met voor aan door bij naar over als dat die dit niet ook wel nog maar om te is zijn was werd wordt ' +
@@ -102,7 +92,7 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** A complete, valid study file of the given size. `members` are the personas (accounts may exist already). */
 export function buildStudyFile(size: StudySize, title: string): StudyFileInput {
-  const next = rng(size.seed ?? 1);
+  const next = seededRandom(size.seed ?? 1); // the same seed gives the same study
   const normal = () => {
     // Box–Muller, one value per call.
     const u = Math.max(next(), 1e-12);

@@ -63,7 +63,7 @@ import {
   type VerdictCounts,
 } from './analysis.rules.ts';
 import type { ReductionRow } from './analysis.repo.ts';
-import { assessItem, finalOf, type Score } from '../reconcile/reconcile.rules.ts';
+import { assess, type Score } from '../reconcile/reconcile.rules.ts';
 
 // ───────────────────────────── The model (read by pages, reports and the CLI) ─────────────────────────────
 
@@ -352,7 +352,7 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
     const ready = new Set(repos.reconcile.readyCases(studyId).map((c) => c.id));
     const items = repos.reconcile.finalScores(studyId).map((row) => ({
       row,
-      final: finalOf(assessItem(JSON.parse(row.scores) as Score[]), row.decided ? { score: row.final_score } : undefined),
+      ...assess(JSON.parse(row.scores) as Score[], row.decided ? { score: row.final_score } : undefined),
     }));
     const measureRows = repos.cases.measures(studyId).filter((m) => m.year === null);
     const analyses = new Map(repos.analysis.caseAnalyses(studyId).map((a) => [a.case_id, a]));

@@ -6,6 +6,7 @@
 import type { StudyFile, StudyFileInput } from '../studyfile/studyfile.schema.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
 import type { ExplanationDegree } from '../analysis/analysis.rules.ts';
+import { seededRandom } from '../lib/random.ts';
 import {
   bandOf,
   CANNOT_JUDGE_REASONS,
@@ -70,16 +71,8 @@ export interface DemoPlan {
   reductions: { code: string; method: number; reason: string }[];
 }
 
-/** mulberry32: small, fast and good enough for made-up data. */
 function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),

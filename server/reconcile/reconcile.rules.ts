@@ -52,6 +52,12 @@ export function finalOf(a: ItemAssessment, decision: { score: Score } | undefine
   return { status: 'open', score: null };
 }
 
+/** An item's assessment and its final score, from its raters' scores (in any order) and the lead's decision, if any. */
+export function assess(scores: readonly Score[], decision: { score: Score } | undefined): { assessment: ItemAssessment; final: { status: FinalStatus; score: Score } } {
+  const assessment = assessItem(scores);
+  return { assessment, final: finalOf(assessment, decision) };
+}
+
 /** Queue order: open items first, largest difference first, items partly not judged before equal ones. */
 export function queueOrder(x: { open: boolean; assessment: ItemAssessment }, y: { open: boolean; assessment: ItemAssessment }): number {
   return (

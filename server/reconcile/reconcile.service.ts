@@ -9,7 +9,7 @@ import { translate } from '../lib/i18n.ts';
 import type { Repos } from '../services.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import type { ItemRow } from './reconcile.repo.ts';
-import { assessItem, bulkApplies, bulkScore, finalOf, queueOrder, type BulkRule, type Score } from './reconcile.rules.ts';
+import { assess, assessItem, bulkApplies, bulkScore, finalOf, queueOrder, type BulkRule, type Score } from './reconcile.rules.ts';
 
 /** The most messages one item's thread holds: the item page shows them all. */
 export const MAX_COMMENTS = 200;
@@ -22,9 +22,7 @@ export interface Reader {
 
 export function assessRow(row: ItemRow) {
   const scores = JSON.parse(row.scores) as { rater: string; score: Score }[];
-  const assessment = assessItem(scores.map((s) => s.score));
-  const decision = row.decided_at ? { score: row.final_score } : undefined;
-  return { row, scores, assessment, final: finalOf(assessment, decision) };
+  return { row, scores, ...assess(scores.map((s) => s.score), row.decided_at ? { score: row.final_score } : undefined) };
 }
 export type AssessedItem = ReturnType<typeof assessRow>;
 

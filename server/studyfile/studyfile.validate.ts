@@ -8,7 +8,7 @@ import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
 import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
 import { MAX_COMMENTS } from '../reconcile/reconcile.service.ts';
-import { assessItem, finalOf } from '../reconcile/reconcile.rules.ts';
+import { assess } from '../reconcile/reconcile.rules.ts';
 
 export interface Problem {
   path: string;
@@ -219,13 +219,17 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
   });
 
   const ratingsOfItem = groupBy(doc.ratings, (r) => `${r.case} / ${r.condition}`);
+  /** A decision or a thread needs the item's ratings, every one of them submitted. */
+  const itemSubmitted = (caseKey: string, code: string) => {
+    const rated = ratingsOfItem.get(`${caseKey} / ${code}`) ?? [];
+    return rated.length > 0 && rated.every((x) => x.submitted);
+  };
   duplicates(doc.reconciliations, (r) => `${r.case} / ${r.condition}`, (i) => `reconciliations[${i}]`, problems);
   doc.reconciliations.forEach((r, i) => {
     if (!caseRaters.has(r.case)) problems.push({ path: `reconciliations[${i}].case`, key: 'file.unknownCase', params: { case: r.case } });
     if (!byCode.has(r.condition)) problems.push({ path: `reconciliations[${i}].condition`, key: 'file.unknownCondition', params: { code: r.condition } });
     else if (!ratable.has(r.condition)) problems.push({ path: `reconciliations[${i}].condition`, key: 'file.notRatable', params: { code: r.condition } });
-    const rated = ratingsOfItem.get(`${r.case} / ${r.condition}`) ?? [];
-    if (caseRaters.has(r.case) && (rated.length === 0 || rated.some((x) => !x.submitted))) {
+    if (caseRaters.has(r.case) && !itemSubmitted(r.case, r.condition)) {
       problems.push({ path: `reconciliations[${i}]`, key: 'file.reconcileNotSubmitted', params: { case: r.case, code: r.condition } });
     }
     if (r.score !== null && (r.score < scale.min || r.score > scale.max)) {
@@ -248,7 +252,7 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     const open = [...new Set(own.filter((r) => ratable.has(r.condition)).map((r) => r.condition))].filter((code) => {
       const item = `${c.key} / ${code}`;
       const scores = (ratingsOfItem.get(item) ?? []).map((r) => r.score);
-      return finalOf(assessItem(scores), decided.has(item) ? { score: null } : undefined).status === 'open';
+      return assess(scores, decided.has(item) ? { score: null } : undefined).final.status === 'open';
     });
     if (open.length) problems.push({ path: `cases[${i}].signedOffBy`, key: 'file.signOffOpen', params: { case: c.key, codes: open.join(', ') } });
   });
@@ -261,8 +265,7 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     else if (!ratable.has(m.condition)) problems.push({ path: `reconciliationComments[${i}].condition`, key: 'file.notRatable', params: { code: m.condition } });
     if (!members.has(m.by)) problems.push({ path: `reconciliationComments[${i}].by`, key: 'file.authorNotMember', params: { email: m.by } });
     const item = `${m.case} / ${m.condition}`;
-    const rated = ratingsOfItem.get(item) ?? [];
-    if (caseRaters.has(m.case) && (rated.length === 0 || rated.some((x) => !x.submitted))) {
+    if (caseRaters.has(m.case) && !itemSubmitted(m.case, m.condition)) {
       problems.push({ path: `reconciliationComments[${i}]`, key: 'file.reconcileNotSubmitted', params: { case: m.case, code: m.condition } });
     }
     const count = (perItem.get(item) ?? 0) + 1;

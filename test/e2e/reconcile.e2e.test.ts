@@ -6,12 +6,9 @@
 // sign-off"; rater A reads the thread. Every distinct page is scanned with axe-core; a failing test
 // leaves a screenshot in test-results/.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
-import { kader } from '../helpers/processes.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, prepareStudy, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
@@ -133,18 +130,7 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
   beforeAll(async () => {
     if (availability.failure) throw new Error(availability.failure);
     // The operator's set-up, before the server starts: three accounts and the study, owned by the lead.
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kader-e2e-reconcile-'));
-    const env = { DATA_DIR: dataDir };
-    for (const who of [LEAD, RATER_A, RATER_B]) {
-      const created = kader(['user:create', '--email', who.email, '--name', who.name, '--password-stdin'], env, who.password);
-      expect(created.status, created.stderr).toBe(0);
-    }
-    const file = path.join(dataDir, 'reconcile-study.json');
-    fs.writeFileSync(file, JSON.stringify(STUDY_FILE, null, 2));
-    const imported = kader(['study:import', file, '--owner', LEAD.email], env);
-    expect(imported.status, imported.stderr).toBe(0);
-    const studyId = (JSON.parse(imported.stdout) as { study: number }).study;
-    studyPath = `/studies/${studyId}`;
+    ({ dataDir, studyPath } = prepareStudy('reconcile', [LEAD, RATER_A, RATER_B], STUDY_FILE, LEAD.email));
     [server, browser] = await Promise.all([startServer({ dataDir }), launchBrowser()]);
   });
 

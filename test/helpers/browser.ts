@@ -4,13 +4,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, type RunningServer } from './processes.ts';
-import { beforeEach } from 'vitest';
+import os from 'node:os';
+import { kader, ROOT, type RunningServer } from './processes.ts';
+import { beforeEach, expect } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 export { startServer, type RunningServer } from './processes.ts';
+
+/**
+ * The operator's set-up before a suite's server starts, with the command line: the accounts
+ * (passwords from stdin) and the study file imported with `owner` as its lead. Returns the data
+ * folder and the study's path.
+ */
+export function prepareStudy(
+  suite: string,
+  people: readonly { email: string; name: string; password: string }[],
+  studyFile: object,
+  owner: string,
+): { dataDir: string; studyPath: string } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `kader-e2e-${suite}-`));
+  const env = { DATA_DIR: dataDir };
+  for (const who of people) {
+    const created = kader(['user:create', '--email', who.email, '--name', who.name, '--password-stdin'], env, who.password);
+    expect(created.status, created.stderr).toBe(0);
+  }
+  const file = path.join(dataDir, `${suite}-study.json`);
+  fs.writeFileSync(file, JSON.stringify(studyFile, null, 2));
+  const imported = kader(['study:import', file, '--owner', owner], env);
+  expect(imported.status, imported.stderr).toBe(0);
+  return { dataDir, studyPath: `/studies/${(JSON.parse(imported.stdout) as { study: number }).study}` };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Is there a browser? Missing chromium skips the suite loudly on a workstation, fails it in CI.

@@ -10,21 +10,16 @@ import { validateStudyFile } from '../../server/studyfile/studyfile.validate.ts'
 import { loadConfig } from '../../server/config.ts';
 import { translate } from '../../server/lib/i18n.ts';
 import { openDb } from '../../server/lib/db.ts';
+import { seededRandom } from '../../server/lib/random.ts';
 import { createServices } from '../../server/services.ts';
 import { loginAs, makeUser, tempDir, testApp } from '../helpers/app.ts';
 import { kader } from '../helpers/processes.ts';
 import { importNamedStudy, LEAD, NAMED, namedStudy } from './anonymise.fixture.ts';
 
-/** A seeded random source (mulberry32), so that "random order" is tested without flakiness. */
+/** A seeded random source, so that "random order" is tested without flakiness. */
 function seeded(seed: number): RandomInt {
-  let a = seed >>> 0;
-  return (max) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * max);
-  };
+  const next = seededRandom(seed);
+  return (max) => Math.floor(next() * max);
 }
 
 /** Every real name and alias of the fixture, as the leak check looks for them. */

@@ -13,6 +13,7 @@ import { migrate } from '../../../server/lib/migrate.ts';
 import { createServices } from '../../../server/services.ts';
 import { ROOT, type CliResult } from '../../helpers/processes.ts';
 import { Client } from './client.ts';
+import { seededRandom } from '../../../server/lib/random.ts';
 
 export const RATER_COUNT = 50;
 export const CASE_COUNT = 100;
@@ -147,17 +148,8 @@ export function copyTemplate(template: Template, prefix: string): string {
   return dir;
 }
 
-/** A small seeded generator (mulberry32), so a failing run can be repeated with RESILIENCE_SEED. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded (server/lib/random.ts), so a failing run can be repeated with RESILIENCE_SEED.
+export { seededRandom };
 
 // ---------------------------------------------------------------------------------------------
 // The log of writes
