@@ -16,6 +16,7 @@ import { createPassport } from './http/passport.ts';
 import { exposeCsrfToken, verifyCsrf } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { takeFlash } from './http/flash.ts';
+import { pageCache } from './http/page-cache.ts';
 import { requestLog } from './http/request-log.ts';
 import { SqliteSessionStore } from './http/session-store.ts';
 import { layoutEngine } from './http/views.ts';
@@ -76,6 +77,8 @@ export function createApp(deps: AppDeps): KaderApp {
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.set('view cache', true);
+  // Pages for a signed-in user are no-store, so an ETag (a SHA-1 of every body) would never be used.
+  app.set('etag', false);
 
   app.use(requestLog(logger));
   app.use(
@@ -171,8 +174,10 @@ export function createApp(deps: AppDeps): KaderApp {
   // Every route: its access check, then for a change its body (form fields or JSON, and the upload
   // parser of a multipart form; read only once access is granted, and not for a page view) and the CSRF check.
   const parseBody = [express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }), express.json({ limit: '1mb' })];
+  const pages = pageCache(db);
   for (const r of app.routeTable) {
     const chain = [authorize(r.access, { studies: services.repos.studies, hasUsers })];
+    if (r.cached) chain.push(pages.serve);
     if (r.method !== 'get') chain.push(...parseBody);
     if (r.upload) chain.push(r.upload);
     if (r.method !== 'get') chain.push(verifyCsrf);

@@ -2,7 +2,7 @@
 // optimistic concurrency on the case's version), attribute types declared by leads, and the
 // measures import from CSV (all or nothing, every bad row reported with its line).
 import type { Request, Response } from 'express';
-import { roleAtLeast, route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
+import { cachedPage, roleAtLeast, route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { csvUpload, CSV_FILE_MAX_BYTES } from '../http/upload.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
@@ -120,7 +120,7 @@ export function casesRoutes(s: Services): RouteDef[] {
     }),
 
     /** @route GET /studies/:id/cases/:case — everything known about the case (`:case` is its key). */
-    route('get', '/studies/:id/cases/:case', studyRole('viewer'), (req, res) => {
+    cachedPage('/studies/:id/cases/:case', studyRole('viewer'), (req, res) => {
       const data = s.cases.casePage(req.study!.id, caseKey(req));
       const view = casePageView(req.study!.id, data, req.t, req.language);
       res.render('cases/show', {

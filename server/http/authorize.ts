@@ -26,10 +26,17 @@ export interface RouteDef {
   /** For multipart forms: the parser that must run before the CSRF check can read the token. */
   upload?: RequestHandler;
   handlers: RequestHandler[];
+  /** A page served from the page cache while the database has not changed (see page-cache.ts). */
+  cached?: boolean;
 }
 
 export function route(method: RouteDef['method'], path: string, access: Access, ...handlers: RequestHandler[]): RouteDef {
   return { method, path, access, handlers };
+}
+
+/** A GET page worth keeping: heavy to render and reloaded often (the route's access check still runs every time). */
+export function cachedPage(path: string, access: Access, ...handlers: RequestHandler[]): RouteDef {
+  return { method: 'get', path, access, handlers, cached: true };
 }
 
 /** A POST of a multipart form: access check, then `upload` parses the body, then the CSRF check. */

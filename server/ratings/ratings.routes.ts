@@ -2,7 +2,7 @@
 // case's ratings with reopen and unblind, and the ratings CSV (a lead's import, everyone's download).
 // Who sees whose scores is decided in ratings.repo.ts.
 import type { Request, Response } from 'express';
-import { route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
+import { cachedPage, route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { csvUpload, CSV_FILE_MAX_BYTES } from '../http/upload.ts';
 import type { FieldErrors } from '../http/forms.ts';
@@ -83,7 +83,7 @@ export function ratingsRoutes(s: Services): RouteDef[] {
     }),
 
     /** @route GET /studies/:id/cases/:case/rate — an assigned rater's own ratings of the case (others: 403). */
-    route('get', '/studies/:id/cases/:case/rate', studyRole('researcher'), (req, res) => renderForm(req, res)),
+    cachedPage('/studies/:id/cases/:case/rate', studyRole('researcher'), (req, res) => renderForm(req, res)),
 
     /** @route POST /studies/:id/cases/:case/rate — saves drafts of the posted conditions (form or autosave). */
     route('post', '/studies/:id/cases/:case/rate', studyRole('researcher'), (req, res) => {

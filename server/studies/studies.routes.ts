@@ -1,6 +1,6 @@
 // Studies: my studies, create, the overview page, settings, members and the study's audit log.
 import type { Request } from 'express';
-import { route, studyRole, USER, type RouteDef } from '../http/authorize.ts';
+import { cachedPage, route, studyRole, USER, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { parseForm, renderInvalid } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
@@ -71,7 +71,7 @@ export function studiesRoutes(s: Services): RouteDef[] {
     }),
 
     /** @route GET /studies/:id — the overview. */
-    route('get', '/studies/:id', studyRole('viewer'), (req, res) => {
+    cachedPage('/studies/:id', studyRole('viewer'), (req, res) => {
       const study = req.study!;
       res.render('studies/show', { title: study.title, questionHtml: renderMarkdown(study.question), counts: s.repos.studies.counts(study.id) });
     }),

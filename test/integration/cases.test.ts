@@ -1,6 +1,8 @@
 // Cases in the browser's terms: the list and the case page, creating and editing a case with typed
 // attributes and measures, stale forms, the audit log, attribute types, the measures CSV import,
 // escaping of user text, and who may do what.
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { CaseInput } from '../../server/cases/cases.schemas.ts';
 import { loginAs, makeUser, testApp, type Agent } from '../helpers/app.ts';
@@ -121,6 +123,18 @@ describe('the cases list', () => {
 });
 
 describe('the case page', () => {
+  it('a reload comes from the page cache, and a change made by another process (the CLI) shows at once', async () => {
+    const { lead, base, dataDir, counter } = await withCases();
+    const first = await lead.agent.get(`${base}/dordrecht`);
+    counter.reset();
+    expect((await lead.agent.get(`${base}/dordrecht`)).text).toBe(first.text);
+    expect(counter.statements.some((sql) => /FROM evidence|FROM interviews/.test(sql))).toBe(false);
+    const cli = new Database(path.join(dataDir, 'kader.db'));
+    cli.prepare("UPDATE cases SET name = 'Dordrecht-Zuid' WHERE key = 'dordrecht'").run();
+    cli.close();
+    expect((await lead.agent.get(`${base}/dordrecht`)).text).toContain('<h1>Dordrecht-Zuid</h1>');
+  });
+
   it('shows name, key, pseudonym, group, the rendered selection reason, typed attributes, measures and raters', async () => {
     const { lead, base } = await withCases();
     const res = await lead.agent.get(`${base}/dordrecht`);

@@ -333,6 +333,36 @@ describe('who may rate', () => {
   });
 });
 
+describe('the page cache', () => {
+  it('sends a reloaded form again after only the access checks, until anything is saved, and only to the same rater', async () => {
+    const { ann, bob, rateUrl, counter, save, services, studyId, annId, leadId } = await setUp();
+    counter.reset();
+    const rendered = await ann.agent.get(rateUrl);
+    const renderedWith = counter.count;
+    counter.reset();
+    const reloaded = await ann.agent.get(rateUrl);
+    expect(reloaded.text).toBe(rendered.text);
+    // Session, user, study with the member's role, and the database's change counters: no ratings read.
+    expect(counter.count).toBeLessThanOrEqual(4);
+    expect(counter.count).toBeLessThan(renderedWith);
+    expect(counter.statements.some((sql) => /FROM ratings/.test(sql))).toBe(false);
+
+    await save(ann, { '1.a': { score: 4, rationale: 'Inflow fell sharply' } });
+    expect((await ann.agent.get(rateUrl)).text).toContain('Inflow fell sharply'); // the flash page after saving
+    expect((await ann.agent.get(rateUrl)).text).toContain('Inflow fell sharply'); // rendered and kept
+    expect((await ann.agent.get(rateUrl)).text).toContain('Inflow fell sharply'); // from the cache
+    for (let i = 0; i < 2; i++) {
+      const bobs = await bob.agent.get(rateUrl);
+      expect(bobs.status).toBe(200);
+      expect(bobs.text).not.toContain('Inflow fell sharply');
+    }
+
+    // The access check runs before the cache: a rater taken off the study is refused at once.
+    services.studies.removeMember(studyId, annId, leadId);
+    expect((await ann.agent.get(rateUrl)).status).toBe(403);
+  });
+});
+
 describe('statement counts', () => {
   it('the rating form loads with the same number of statements for 5 and 40 conditions', async () => {
     const counts: number[] = [];
@@ -343,10 +373,11 @@ describe('statement counts', () => {
       for (const code of codes) services.evidence.add(studyId, { source: `interview:${interview}`, quote: `quote ${code}`, locator: '', conditions: [code] }, null);
       const ids = services.repos.evidence.list(studyId).map((e) => String(e.id));
       await save(ann, Object.fromEntries(codes.map((code, i) => [code, { score: 3, rationale: `r ${code}`, evidence: [ids[i]!] }])));
-      await ann.agent.get(rateUrl);
+      await ann.agent.get(rateUrl); // the page with the flash message of the save
       counter.reset();
       const res = await ann.agent.get(rateUrl);
       expect(res.status).toBe(200);
+      expect(counter.statements.some((sql) => /FROM ratings/.test(sql)), 'rendered, not from the page cache').toBe(true);
       expect(res.text.match(/<legend>Score for /g)).toHaveLength(n);
       expect(res.text).toContain(`${n} of ${n} conditions complete`);
       counts.push(counter.count);
