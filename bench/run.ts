@@ -121,6 +121,10 @@ interface PageDef {
   throughputTarget: boolean;
   /** Also measure one connection at a time: the per-request time the cross-case targets compare. */
   sequential?: boolean;
+  /** A page the page cache keeps (server/http/page-cache.ts): also measured as a first view, rendered every time. */
+  cached?: boolean;
+  /** Every request asks for a URL not asked before, so nothing comes from the page cache. */
+  fresh?: boolean;
 }
 
 interface Counted {
@@ -140,9 +144,16 @@ async function countStatements(base: string, url: string, session: Session | nul
   return { status: res.status, statements: last.statements, sql: last.sql ?? [] };
 }
 
-async function load(base: string, url: string, session: Session | null, seconds: number, connections = CONNECTIONS): Promise<autocannon.Result> {
+let views = 0;
+/** The URL with a query parameter no request used before: the page cache has nothing for it, so the page is rendered. */
+const firstViewUrl = (url: string) => `${url}${url.includes('?') ? '&' : '?'}view=${++views}`;
+
+async function load(base: string, url: string, session: Session | null, seconds: number, connections = CONNECTIONS, fresh = false): Promise<autocannon.Result> {
   // A generous timeout: a slow page queues behind 9 others and must still count, not time out.
-  return autocannon({ url: `${base}${url}`, connections, duration: seconds, timeout: 120, headers: session ? { cookie: session.cookie } : {} });
+  return autocannon({
+    url: `${base}${url}`, connections, duration: seconds, timeout: 120, headers: session ? { cookie: session.cookie } : {},
+    ...(fresh ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: firstViewUrl(url) }) }] } : {}),
+  });
 }
 
 /**
@@ -176,17 +187,18 @@ async function measurePage(base: string, page: PageDef): Promise<PageResult> {
   for (const url of [page.large, page.small]) {
     await (await fetchRetry(`${base}${url}`, { redirect: 'manual', headers: page.session ? { cookie: page.session.cookie } : {} })).arrayBuffer();
   }
-  const at200 = await countStatements(base, page.large, page.session);
+  const counted = (url: string) => (page.fresh ? firstViewUrl(url) : url);
+  const at200 = await countStatements(base, counted(page.large), page.session);
   if (at200.status === 404) return { name: page.name, url: page.large, available: false, status: 404 };
   if (at200.status !== 200) throw new Error(`${page.name} (${page.large}) answered ${at200.status}`);
-  const at50 = await countStatements(base, page.small, page.session);
+  const at50 = await countStatements(base, counted(page.small), page.session);
   if (at50.status !== 200) throw new Error(`${page.name} (${page.small}) answered ${at50.status}`);
 
-  await load(base, page.large, page.session, WARMUP_S);
+  await load(base, page.large, page.session, WARMUP_S, CONNECTIONS, page.fresh);
   await idle(base);
   await fetchRetry(`${base}/__bench/reset`, { method: 'POST' });
   const loadBefore = os.loadavg()[0]!;
-  const r = await load(base, page.large, page.session, DURATION_S);
+  const r = await load(base, page.large, page.session, DURATION_S, CONNECTIONS, page.fresh);
   loadSamples.push(loadBefore, os.loadavg()[0]!);
   await idle(base);
   let sequential: PageResult['sequential'];
@@ -283,15 +295,19 @@ async function main(): Promise<void> {
       // token, language, router, 'SELECT 1'), to show how much of each page's cost is the stack's.
       { name: 'stack only (/healthz, signed in)', large: '/healthz', small: '/healthz', session: lead, throughputTarget: false },
       { name: 'login page', large: '/login', small: '/login', session: null, throughputTarget: true },
-      { name: 'study overview', ...both(''), session: lead, throughputTarget: true },
-      { name: 'case page', large: `/studies/${L}/cases/${large.firstCase}`, small: `/studies/${S}/cases/${small.firstCase}`, session: lead, throughputTarget: true },
-      { name: 'rating form (rater)', large: `/studies/${L}/cases/${large.firstCase}/rate`, small: `/studies/${S}/cases/${small.firstCase}/rate`, session: rater, throughputTarget: true },
+      { name: 'study overview', ...both(''), session: lead, throughputTarget: true, cached: true },
+      { name: 'case page', large: `/studies/${L}/cases/${large.firstCase}`, small: `/studies/${S}/cases/${small.firstCase}`, session: lead, throughputTarget: true, cached: true },
+      { name: 'rating form (rater)', large: `/studies/${L}/cases/${large.firstCase}/rate`, small: `/studies/${S}/cases/${small.firstCase}/rate`, session: rater, throughputTarget: true, cached: true },
       { name: 'cross-case page', ...both('/cross-case'), session: lead, throughputTarget: false, sequential: true },
       { name: 'agreement page', ...both('/agreement'), session: lead, throughputTarget: false },
       { name: 'search', ...both(`/search?q=${SEARCH_QUERY}`), session: lead, throughputTarget: false },
     ];
     const results: PageResult[] = [];
-    for (const page of pages) results.push(await measurePage(server.base, page));
+    for (const page of pages) {
+      results.push(await measurePage(server.base, page));
+      // What a view costs when the page is not in the cache (the first after any change): no target, shown beside it.
+      if (page.cached) results.push(await measurePage(server.base, { ...page, name: `${page.name}, first view (rendered)`, throughputTarget: false, fresh: true }));
+    }
 
     // The cross-case page of the 50-case study, under the same load.
     const crossSmall = pages.find((p) => p.name === 'cross-case page')!;

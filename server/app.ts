@@ -105,6 +105,9 @@ export function createApp(deps: AppDeps): KaderApp {
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
+  // Before the session: a cached page notes the database's version before anything reads from it.
+  const pages = pageCache(db);
+  app.use(pages.begin);
   app.use(
     session({
       name: 'kader.sid',
@@ -174,10 +177,9 @@ export function createApp(deps: AppDeps): KaderApp {
   // Every route: its access check, then for a change its body (form fields or JSON, and the upload
   // parser of a multipart form; read only once access is granted, and not for a page view) and the CSRF check.
   const parseBody = [express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }), express.json({ limit: '1mb' })];
-  const pages = pageCache(db);
   for (const r of app.routeTable) {
     const chain = [authorize(r.access, { studies: services.repos.studies, hasUsers })];
-    if (r.cached) chain.push(pages.serve);
+    if (r.cached) chain.push(pages.serve(r.path));
     if (r.method !== 'get') chain.push(...parseBody);
     if (r.upload) chain.push(r.upload);
     if (r.method !== 'get') chain.push(verifyCsrf);

@@ -1,26 +1,39 @@
-// Keeps the HTML of the heaviest pages a signed-in user reloads (a case page, a rating form) and
-// sends it again while the database is exactly as it was when the page was rendered.
+// Keeps the HTML of the heaviest pages a signed-in user reloads (the study overview, a case page,
+// a rating form) and sends it again while the database is exactly as it was when the page was rendered.
 //
 // Exactness comes from SQLite's own change counters, read in one statement per request:
 // total_changes() counts every row this connection (the server) has written, data_version moves
 // when another connection (the CLI, a second process) commits. Any write at all — a saved draft,
 // an imported file, a renamed user, a session that gets a new token — therefore empties the cache,
-// so no page is ever older than the data. A page is kept per user, session token, language and URL,
-// and the route's access check runs before the cache: nobody is sent a page rendered for someone
-// else, which keeps blinding intact. Pages carrying a flash message are neither served nor kept.
-import type { NextFunction, Request, Response } from 'express';
+// so no page is ever older than the data. The counters are read before the request reads anything
+// else (its session, user, study and role go into the page too). A page is kept per user, session
+// token, language and URL, and the route's access check runs before the cache: nobody is sent a page
+// rendered for someone else, which keeps blinding intact. Pages with a flash message are neither
+// served nor kept.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../lib/db.ts';
 
 export interface PageCache {
-  /** The middleware a cached route puts after its access check. */
-  serve(req: Request, res: Response, next: NextFunction): void;
+  /** Goes before the session: a request for a cached page reads the database's version first. */
+  begin: RequestHandler;
+  /** The middleware of a cached route (pattern as given to Express), after its access check. */
+  serve(pattern: string): RequestHandler;
 }
 
 /** About 300 pages of 50 KB. */
 export const PAGE_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
+/** An Express route pattern ('/studies/:id/cases/:case') as a test of a request path, as Express matches it. */
+function patternTest(pattern: string): RegExp {
+  const escaped = pattern.split(/(:[A-Za-z_][A-Za-z0-9_]*)/).map((part, i) => (i % 2 ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${escaped.join('')}/?$`, 'i');
+}
+
 export function pageCache(db: Db, maxBytes = PAGE_CACHE_MAX_BYTES): PageCache {
   const readVersion = db.prepare<[], string>("SELECT total_changes() || '.' || data_version FROM pragma_data_version()").pluck();
+  const patterns: RegExp[] = [];
+  /** The version each request for a cached page saw as it began. */
+  const versionAtStart = new WeakMap<Request, string>();
   /** Pages rendered at `version`, least recently used first. */
   const pages = new Map<string, Buffer>();
   let version = '';
@@ -30,17 +43,6 @@ export function pageCache(db: Db, maxBytes = PAGE_CACHE_MAX_BYTES): PageCache {
   const keyOf = (req: Request, res: Response): string | null => {
     if (!req.user || res.locals.flash) return null;
     return `${req.user.id}\n${req.session.csrf ?? ''}\n${req.language}\n${req.originalUrl}`;
-  };
-
-  /** The database's version now; a new one drops every page kept at the old one. */
-  const current = (): string => {
-    const now = readVersion.get()!;
-    if (now !== version) {
-      pages.clear();
-      bytes = 0;
-      version = now;
-    }
-    return now;
   };
 
   const keep = (key: string, html: string): void => {
@@ -60,30 +62,49 @@ export function pageCache(db: Db, maxBytes = PAGE_CACHE_MAX_BYTES): PageCache {
   };
 
   return {
-    serve(req, res, next) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      const key = keyOf(req, res);
-      if (key === null) return next();
-      const renderedAt = current();
-      const hit = pages.get(key);
-      if (hit !== undefined) {
-        // Most recently used goes last, so the oldest are dropped first when the cache is full.
-        pages.delete(key);
-        pages.set(key, hit);
-        res.type('html');
-        res.send(hit);
-        return;
-      }
-      const send = res.send.bind(res);
-      res.send = (body?: unknown) => {
-        // Kept only if rendering wrote nothing (a first CSRF token does, so the next view keeps it).
-        if (res.statusCode === 200 && typeof body === 'string' && current() === renderedAt) {
-          const keyNow = keyOf(req, res);
-          if (keyNow !== null) keep(keyNow, body);
+    begin(req, _res, next) {
+      if ((req.method === 'GET' || req.method === 'HEAD') && patterns.some((p) => p.test(req.path))) {
+        const now = readVersion.get()!;
+        if (now !== version) {
+          // A new version: every page kept at the old one is out of date.
+          pages.clear();
+          bytes = 0;
+          version = now;
         }
-        return send(body);
-      };
+        versionAtStart.set(req, now);
+      }
       next();
+    },
+
+    serve(pattern) {
+      patterns.push(patternTest(pattern));
+      return (req: Request, res: Response, next: NextFunction) => {
+        const startedAt = versionAtStart.get(req);
+        const key = keyOf(req, res);
+        // No version read at the start, or another request has seen a newer one since: not from the cache.
+        if (startedAt === undefined || startedAt !== version || key === null) return next();
+        const hit = pages.get(key);
+        if (hit !== undefined) {
+          // Most recently used goes last, so the oldest are dropped first when the cache is full.
+          pages.delete(key);
+          pages.set(key, hit);
+          res.type('html');
+          res.send(hit);
+          return;
+        }
+        const send = res.send.bind(res);
+        res.send = (body?: unknown) => {
+          // Not kept if another request saw the database change meanwhile. A change nobody has seen yet
+          // (this handler's own write, another process's commit) needs no check here: the next request
+          // reads the new counters and drops every page kept before.
+          if (res.statusCode === 200 && typeof body === 'string' && version === startedAt) {
+            const keyNow = keyOf(req, res);
+            if (keyNow !== null) keep(keyNow, body);
+          }
+          return send(body);
+        };
+        next();
+      };
     },
   };
 }

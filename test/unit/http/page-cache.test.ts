@@ -2,7 +2,7 @@
 // not a row written by the server, not a commit by another process — and only to the same user,
 // session and language; flash pages and failures are never kept; a full cache drops the page used
 // longest ago.
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import request from 'supertest';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -13,12 +13,13 @@ import { freshDb } from '../../helpers/app.ts';
  * A tiny app with the cache in front of one page that shows a row of the database. Who is asking
  * comes from headers (x-user, x-csrf, x-lang, x-flash), standing in for session, sign-in and language.
  */
-function pageApp(options: { maxBytes?: number; bodySize?: number } = {}) {
+function pageApp(options: { maxBytes?: number; bodySize?: number; beforeServe?: RequestHandler } = {}) {
   const { db, dataDir } = freshDb();
   db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL); INSERT INTO notes (text) VALUES ('first')");
   const cache = pageCache(db, options.maxBytes);
   let renders = 0;
   const app = express();
+  app.use(cache.begin);
   app.use((req, res, next) => {
     // Only the fields the cache reads.
     const r = req as unknown as { user?: { id: number }; session: { csrf: string } };
@@ -28,13 +29,14 @@ function pageApp(options: { maxBytes?: number; bodySize?: number } = {}) {
     res.locals.flash = req.get('x-flash') ? { kind: 'success', key: 'ratings.saved' } : null;
     next();
   });
-  app.get('/page/:n', cache.serve, (req, res) => {
+  const noteNow = () => db.prepare<[], { text: string }>('SELECT text FROM notes WHERE id = 1').get()!;
+  app.get('/page/:n', options.beforeServe ?? ((_req, _res, next) => next()), cache.serve('/page/:n'), (req, res) => {
     renders++;
-    const note = db.prepare<[], { text: string }>('SELECT text FROM notes WHERE id = 1').get()!;
+    const note = (res.locals.note as { text: string } | undefined) ?? noteNow();
     const status = req.query.fail ? 500 : 200;
     res.status(status).type('html').send(`<p>${note.text} for ${req.get('x-user')} on ${req.params.n}</p>${'.'.repeat(options.bodySize ?? 0)}`);
   });
-  return { app, db, file: `${dataDir}/kader.db`, renders: () => renders };
+  return { app, db, file: `${dataDir}/kader.db`, renders: () => renders, noteNow };
 }
 
 const get = (app: express.Express, url: string, headers: Record<string, string> = { 'x-user': '1' }) => request(app).get(url).set(headers);
@@ -72,6 +74,41 @@ describe('the page cache', () => {
     other.prepare("UPDATE notes SET text = 'from the CLI' WHERE id = 1").run();
     other.close();
     expect((await get(app, '/page/1')).text).toBe('<p>from the CLI for 1 on 1</p>');
+    expect(renders()).toBe(2);
+  });
+
+  it('reads the version before the request reads anything, so a commit landing meanwhile is not hidden', async () => {
+    // Like the session, the user and the access check, a step before the page reads the database;
+    // on the first request another process commits right after that read.
+    let file = '';
+    let committed = false;
+    const { app, renders } = (() => {
+      const made = pageApp({
+        beforeServe: (_req, res, next) => {
+          res.locals.note = made.noteNow();
+          if (!committed) {
+            committed = true;
+            const other = new Database(file);
+            other.prepare("UPDATE notes SET text = 'renamed' WHERE id = 1").run();
+            other.close();
+          }
+          next();
+        },
+      });
+      file = made.file;
+      return made;
+    })();
+    expect((await get(app, '/page/1')).text).toBe('<p>first for 1 on 1</p>'); // read before the commit
+    expect((await get(app, '/page/1')).text).toBe('<p>renamed for 1 on 1</p>');
+    expect(renders()).toBe(2);
+  });
+
+  it('matches the paths of its routes as Express does: in any case, with a trailing slash', async () => {
+    const { app, renders } = pageApp();
+    await get(app, '/PAGE/1/');
+    await get(app, '/page/1');
+    expect(renders()).toBe(2); // two addresses, each kept
+    await get(app, '/PAGE/1/');
     expect(renders()).toBe(2);
   });
 
