@@ -67,8 +67,8 @@ export function reconcileRepo(db: Db) {
   const readyCases = `SELECT c.id FROM cases c WHERE c.study_id = @studyId
       AND (@raterId IS NULL OR EXISTS (SELECT 1 FROM case_raters x WHERE x.case_id = c.id AND x.user_id = @raterId))
       AND ${ALL_SUBMITTED}`;
-  const items = db.prepare<{ studyId: number; raterId: number | null }, ItemRow>(
-    `WITH ready AS (${readyCases})
+  const itemsOf = (ready: string) =>
+    `WITH ready AS (${ready})
      SELECT c.id AS case_id, c.key AS case_key, c.name AS case_name, k.id AS condition_id, k.code, k.name AS condition_name, k.level,
             json_group_array(json_object('rater', u.name, 'score', r.score) ORDER BY cr.position, u.id) AS scores,
             f.score AS final_score, f.note AS final_note, f.rule AS final_rule, f.decided_at, d.name AS decided_by,
@@ -79,8 +79,9 @@ export function reconcileRepo(db: Db) {
      LEFT JOIN reconciliations f ON f.case_id = c.id AND f.condition_id = k.id LEFT JOIN users d ON d.id = f.decided_by
      WHERE r.submitted_at IS NOT NULL AND ${RATABLE}
      GROUP BY r.case_id, r.condition_id
-     ORDER BY c.position, k.position`,
-  );
+     ORDER BY c.position, k.position`;
+  const items = db.prepare<{ studyId: number; raterId: number | null }, ItemRow>(itemsOf(readyCases));
+  const itemsOfCase = db.prepare<{ studyId: number; raterId: null; caseId: number }, ItemRow>(itemsOf(`${readyCases} AND c.id = @caseId`));
   // The analysis needs only each item's scores, in any order, and its decision: no names, notes or comment
   // counts, which make `items` several times slower on a large study.
   const finalScores = db.prepare<{ studyId: number; raterId: null }, FinalScoreRow>(
@@ -156,6 +157,8 @@ export function reconcileRepo(db: Db) {
   return {
     /** Every item of the ready cases (of one rater's cases when `raterId` is given), in case and framework order. */
     items: (studyId: number, raterId: number | null = null) => items.all({ studyId, raterId }),
+    /** The items of one case, if it is ready. */
+    itemsOfCase: (studyId: number, caseId: number) => itemsOfCase.all({ studyId, raterId: null, caseId }),
     /** Every item of the ready cases with only its scores and decision (for the analysis), in case and framework order. */
     finalScores: (studyId: number) => finalScores.all({ studyId, raterId: null }),
     readyCases: (studyId: number, raterId: number | null = null) => cases.all({ studyId, raterId }),

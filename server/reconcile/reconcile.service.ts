@@ -166,7 +166,7 @@ export function reconcileService(deps: { db: Db; repos: Repos; now: () => Date }
         const { row } = readyCase(studyId, caseKey, { id: actorId, isLead: true });
         const state = repo.readyCases(studyId).find((c) => c.id === row.id)!;
         if (state.signed_off_at && !state.changed_after_sign_off) return 'unchanged';
-        const open = repo.items(studyId).map(assessRow).filter((i) => i.row.case_id === row.id && i.final.status === 'open');
+        const open = repo.itemsOfCase(studyId, row.id).map(assessRow).filter((i) => i.final.status === 'open');
         if (open.length) throw new HttpError(409, 'reconcile.signOff.open', { count: open.length, codes: open.map((i) => i.row.code).join(', ') });
         const now = at();
         repo.signOff(row.id, actorId, now);
