@@ -13,6 +13,7 @@ export interface ExportRatingRow {
   cannot_judge_reason: string | null;
   rationale: string;
   submitted_at: string | null;
+  evidence: string; // JSON [evidence id], the evidence the rater cited
 }
 
 /** One rating with the ids of the evidence its rater linked (JSON array). */
@@ -94,11 +95,13 @@ export const NOT_BLIND = `((SELECT s.blind_rating FROM studies s WHERE s.id = c.
  */
 export const OPEN_TO_LEADS = `(c.unblinded_at IS NOT NULL OR ${NOT_BLIND})`;
 
+/** The ids of the evidence a rating (aliased `r`) cites, as a JSON array. */
+const CITED_EVIDENCE = '(SELECT json_group_array(evidence_id) FROM (SELECT re.evidence_id FROM rating_evidence re WHERE re.rating_id = r.id ORDER BY re.evidence_id)) AS evidence';
 const RATING_COLUMNS = `r.id, r.condition_id, k.code, r.rater_id, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at,
-       (SELECT json_group_array(evidence_id) FROM (SELECT re.evidence_id FROM rating_evidence re WHERE re.rating_id = r.id ORDER BY re.evidence_id)) AS evidence`;
+       ${CITED_EVIDENCE}`;
 
 export function ratingsRepo(db: Db) {
-  const select = `SELECT c.key AS case_key, k.code, u.email, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at
+  const select = `SELECT c.key AS case_key, k.code, u.email, r.score, r.cannot_judge_reason, r.rationale, r.submitted_at, ${CITED_EVIDENCE}
      FROM ratings r JOIN cases c ON c.id = r.case_id JOIN conditions k ON k.id = r.condition_id JOIN users u ON u.id = r.rater_id
      WHERE c.study_id = ?`;
   const order = 'ORDER BY c.position, k.position, u.email';

@@ -20,6 +20,7 @@ import type { StudyFileInput } from './studyfile.schema.ts';
 const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'reconciliationComments', 'reductions', 'caseAnalyses', 'interviews', 'documents', 'evidence']);
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
+const nonEmptyList = <T>(list: T[]): T[] | undefined => (list.length ? list : undefined);
 
 /** Sections whose entries name a case in `case`. */
 const CASE_SECTIONS = ['interviews', 'documents', 'evidence', 'ratings', 'reconciliations', 'reconciliationComments', 'caseAnalyses'] as const;
@@ -50,6 +51,8 @@ export function anonymiseStudyFile(doc: StudyFileInput, a: Anonymisation): Study
       if (field === 'case' && path.length === 3) return a.caseKey(value);
       if ((section === 'interviews' || section === 'documents') && field === 'key' && path.length === 3) return a.otherKey(value);
       if (section === 'evidence' && field === 'source' && path.length === 3) return a.otherKey(value);
+      // A rating's citation names its evidence as the evidence section does, so it is anonymised alike.
+      if (section === 'ratings' && field === 'evidence' && path[4] === 'source') return a.otherKey(value);
       return a.text(value);
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
@@ -87,6 +90,8 @@ export function studyFileExporter(deps: {
       const raters = groupBy(cases.raters(studyId), (r) => r.case_id);
       const members = studies.members(studyId);
       const ratingRows = ratings.forExport(studyId, scope);
+      const evidenceRows = evidence.list(studyId);
+      const evidenceById = new Map(evidenceRows.map((e) => [e.id, e]));
       const doc: StudyFileInput = {
         format: 'kader.study',
         version: 1,
@@ -140,7 +145,7 @@ export function studyFileExporter(deps: {
           filename: d.filename,
           sha256: text(d.sha256),
         })),
-        evidence: evidence.list(studyId).flatMap((e) =>
+        evidence: evidenceRows.flatMap((e) =>
           (JSON.parse(e.conditions) as string[]).map((condition) => ({
             case: e.case_key, condition, source: e.source_key, quote: text(e.quote), locator: text(e.locator),
           })),
@@ -153,6 +158,10 @@ export function studyFileExporter(deps: {
           cannotJudgeReason: text(r.cannot_judge_reason ?? ''),
           rationale: text(r.rationale),
           submitted: r.submitted_at !== null,
+          evidence: nonEmptyList((JSON.parse(r.evidence) as number[]).map((id) => {
+            const e = evidenceById.get(id)!;
+            return { source: e.source_key, quote: text(e.quote), locator: text(e.locator) };
+          })),
         })),
         reconciliations: reconcile.forExport(studyId, scope).map((r) => ({ case: r.case_key, condition: r.code, score: r.score, note: r.note, by: r.by_email, rule: r.rule ?? undefined })),
         reconciliationComments: reconcile.commentsForExport(studyId, scope).map((m) => ({ case: m.case_key, condition: m.code, by: m.by_email, body: m.body })),

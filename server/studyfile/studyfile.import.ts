@@ -21,7 +21,7 @@ import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { ReconcileRepo } from '../reconcile/reconcile.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
 import { auditView, type UsersRepo } from '../users/users.repo.ts';
-import type { StudyFile } from './studyfile.schema.ts';
+import { evidenceIdentity, type StudyFile } from './studyfile.schema.ts';
 
 export interface ImportResult {
   studyId: number;
@@ -150,8 +150,10 @@ export function studyFileImporter(deps: {
           measures.forEach((m, j) => cases.insertMeasure(id, m.variable, m.year, m.value, j));
           (c.raters ?? []).forEach((email, j) => cases.insertRater(id, userIds.get(email)!, j));
         });
+        /** Ratings that cite evidence, linked once the evidence is stored below. */
+        const citingRatings: Array<[StudyFile['ratings'][number], number]> = [];
         for (const r of doc.ratings) {
-          ratings.insert({
+          const { lastInsertRowid } = ratings.insert({
             caseId: caseIds.get(r.case)!,
             conditionId: conditionIds.get(r.condition)!,
             raterId: userIds.get(r.rater)!,
@@ -161,6 +163,7 @@ export function studyFileImporter(deps: {
             submittedAt: r.submitted ? at : null,
             now: at,
           });
+          if (r.evidence?.length) citingRatings.push([r, Number(lastInsertRowid)]);
         }
         // Who decided: a member, else an existing account, else a new account without a password or membership.
         const deciderId = (email: string) =>
@@ -205,13 +208,16 @@ export function studyFileImporter(deps: {
           sourceIds.set(d.key, { interviewId: null, documentId: id });
         }
         // Entries that differ only in their condition are one piece of evidence about several conditions.
-        for (const group of groupBy(doc.evidence, (e) => JSON.stringify([e.case, e.source, e.quote ?? '', e.locator ?? ''])).values()) {
+        const evidenceIds = new Map<string, number>();
+        for (const [identity, group] of groupBy(doc.evidence, (e) => evidenceIdentity(e.case, e))) {
           const first = group[0]!;
-          evidence.insert(
+          const id = evidence.insert(
             { studyId, caseId: caseIds.get(first.case)!, ...sourceIds.get(first.source)!, quote: first.quote ?? '', locator: first.locator ?? '', createdBy: options.actorId, now: at },
             [...new Set(group.map((e) => conditionIds.get(e.condition)!))],
           );
+          evidenceIds.set(identity, id);
         }
+        for (const [r, ratingId] of citingRatings) ratings.setEvidence(ratingId, [...new Set(r.evidence!.map((cited) => evidenceIds.get(evidenceIdentity(r.case, cited))!))]);
 
         audit.record({
           at, actorId: options.actorId, studyId, entity: 'study', entityId: studyId, action: 'import',

@@ -92,6 +92,16 @@ export const caseSchema = z.strictObject({
   signedOffBy: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })).optional(),
 });
 
+/** Kader's extension: a piece of evidence a rating cites, named as in the evidence section (same case, source, quote, locator). */
+export const citationSchema = z.strictObject({
+  source: key,
+  quote: optionalText(20_000),
+  locator: optionalText(300),
+});
+
+/** What makes evidence entries one piece of evidence (they differ only in their condition), and what a citation names. */
+export const evidenceIdentity = (caseKey: string, e: z.infer<typeof citationSchema>) => JSON.stringify([caseKey, e.source, e.quote ?? '', e.locator ?? '']);
+
 export const ratingSchema = z.strictObject({
   case: key,
   condition: code,
@@ -101,6 +111,8 @@ export const ratingSchema = z.strictObject({
   cannotJudgeReason: optionalText(5_000),
   rationale: optionalText(50_000),
   submitted: z.boolean(),
+  /** Kader's extension: the evidence the rater cited (the rating form's body carries at most 2,000 fields). */
+  evidence: z.array(citationSchema).max(2_000).optional(),
 });
 
 export const reconciliationSchema = z.strictObject({
@@ -164,9 +176,7 @@ export const documentSchema = z.strictObject({
 export const evidenceSchema = z.strictObject({
   case: key,
   condition: code,
-  source: key,
-  quote: optionalText(20_000),
-  locator: optionalText(300),
+  ...citationSchema.shape,
 });
 
 export const studyFileSchema = z.strictObject({

@@ -3,7 +3,7 @@
 // a rule is never written twice. Problems name the path and a message key; all are reported.
 import type { z } from 'zod';
 import { isMessageKey, type MessageKey, type Params } from '../lib/i18n.ts';
-import { NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
+import { evidenceIdentity, NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
 import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
 import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
@@ -204,6 +204,7 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     if (!e.quote && !e.locator) problems.push({ path: `evidence[${i}]`, key: 'file.quoteOrLocator' });
   });
 
+  const evidenceEntries = new Set(doc.evidence.map((e) => evidenceIdentity(e.case, e)));
   const ratable = ratableCodes(fw);
   duplicates(doc.ratings, (r) => `${r.case} / ${r.condition} / ${r.rater}`, (i) => `ratings[${i}]`, problems);
   doc.ratings.forEach((r, i) => {
@@ -216,6 +217,11 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
       problems.push({ path: `ratings[${i}].score`, key: 'file.scoreRange', params: { min: scale.min, max: scale.max } });
     }
     if (r.score !== null && r.cannotJudgeReason) problems.push({ path: `ratings[${i}].cannotJudgeReason`, key: 'file.reasonWithScore' });
+    r.evidence?.forEach((cited, j) => {
+      if (!evidenceEntries.has(evidenceIdentity(r.case, cited))) {
+        problems.push({ path: `ratings[${i}].evidence[${j}]`, key: 'file.unknownCitation', params: { case: r.case, source: cited.source } });
+      }
+    });
   });
 
   const ratingsOfItem = groupBy(doc.ratings, (r) => `${r.case} / ${r.condition}`);

@@ -153,10 +153,19 @@ describe('Kader\'s extensions of the study file', () => {
     ];
     doc.reconciliations = [{ case: 'nijkerk', condition: 'H', score: 3, note: 'Lagere score (regel).', by: 'rater.a@example.org', rule: 'lower' }];
     doc.cases[1].signedOffBy = 'rater.a@example.org';
+    // An interview with two pieces of evidence (the first about two conditions), both cited by one rating.
+    const cited = doc.ratings.find((r: { case: string; condition: string }) => r.case === rating.case && r.condition !== rating.condition);
+    doc.interviews = [{ key: 'i1', case: rating.case, participants: 1, interviewers: ['rater.a@example.org'], status: 'held', conditions: [cited.condition] }];
+    doc.evidence = [
+      { case: rating.case, condition: cited.condition, source: 'i1', quote: 'In Amstelveen stuurt de wethouder strak.', locator: 'min. 12' },
+      { case: rating.case, condition: rating.condition, source: 'i1', quote: 'In Amstelveen stuurt de wethouder strak.', locator: 'min. 12' },
+      { case: rating.case, condition: cited.condition, source: 'i1', locator: 'min. 30' },
+    ];
+    cited.evidence = [{ source: 'i1', quote: 'In Amstelveen stuurt de wethouder strak.', locator: 'min. 12' }, { source: 'i1', locator: 'min. 30' }];
     return doc;
   }
 
-  it('carries case aliases, cannot-judge reasons, bulk rules, threads and sign-offs through import and export unchanged; an anonymised export has no aliases', async () => {
+  it('carries case aliases, cannot-judge reasons, bulk rules, threads, sign-offs and cited evidence through import and export unchanged; an anonymised export has no aliases', async () => {
     const ctx = testApp();
     const original = withExtensions();
     const result = validateStudyFile(original);
@@ -170,6 +179,9 @@ describe('Kader\'s extensions of the study file', () => {
     expect([nijkerk.signed_off_at !== null, nijkerk.changed_after_sign_off]).toEqual([true, 0]);
     const item = ctx.services.reconcile.item(studyId, 'amstelveen', original.reconciliationComments[0].condition, { id: 0, isLead: true });
     expect(item.comments.map((c: { body: string }) => c.body)).toEqual(['Waarom **niet** te beoordelen?', 'Zie de notitie bij het interview.']);
+    // The rating cites the two pieces of evidence the file's three entries make.
+    const links = ctx.db.prepare('SELECT e.quote, e.locator FROM rating_evidence re JOIN evidence e ON e.id = re.evidence_id ORDER BY e.id').all();
+    expect(links).toEqual([{ quote: 'In Amstelveen stuurt de wethouder strak.', locator: 'min. 12' }, { quote: '', locator: 'min. 30' }]);
     const exported = ctx.services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
     delete exported.framework.revision;
     delete exported.study.settings;
@@ -180,14 +192,22 @@ describe('Kader\'s extensions of the study file', () => {
     expect(anonymised).not.toContain('aliases');
     expect(anonymised).not.toContain('Amstelveen');
     expect(anonymised).toContain('Geen interview met de uitvoering gehad.');
+    // The citation is anonymised like the evidence it names, so the anonymised file still imports.
+    const again = validateStudyFile(JSON.parse(anonymised));
+    expect(again.ok ? [] : again.problems).toEqual([]);
+    const citation = (JSON.parse(anonymised).ratings as { evidence?: { quote?: string }[] }[]).find((r) => r.evidence)!.evidence![0]!;
+    expect(citation.quote).toMatch(/^In Gemeente \d+ stuurt de wethouder strak\.$/);
   });
 
-  it('refuses a cannot-judge reason next to a score, more alias text than a study may have, a message by a non-member and a sign-off with an item open', () => {
+  it('refuses a cannot-judge reason next to a score, more alias text than a study may have, a message by a non-member, a sign-off with an item open and a citation of evidence the file does not have', () => {
     const doc = withExtensions();
     doc.ratings[1].cannotJudgeReason = 'Toch een score gegeven.';
     doc.reconciliationComments.push({ case: 'amstelveen', condition: 'H', by: 'iemand@example.org', body: 'Geen lid.' });
     // Amstelveen has an item only one rater could judge, and no decision on it: it cannot be signed off.
     doc.cases[0].signedOffBy = 'rater.a@example.org';
+    // A citation must name an evidence entry of the rating's own case.
+    const citing = doc.ratings.findIndex((r: { evidence?: unknown }) => r.evidence);
+    doc.ratings[citing].evidence.push({ source: 'i1', quote: 'Niet in de sectie evidence.' });
     // 16 cases × 50 aliases × 200 characters: 160,000 characters, past the study's 100,000.
     doc.cases.forEach((c: { aliases?: string[] }, i: number) => (c.aliases = Array.from({ length: 50 }, (_, j) => `${i}-${j} ${'x'.repeat(190)}`)));
     const result = validateStudyFile(doc);
@@ -198,6 +218,8 @@ describe('Kader\'s extensions of the study file', () => {
     expect(problems).toContainEqual(['reconciliationComments[2].by', 'file.authorNotMember']);
     expect(problems).toContainEqual(['cases[0].signedOffBy', 'file.signOffOpen']);
     expect(problems).not.toContainEqual(['cases[1].signedOffBy', 'file.signOffOpen']);
+    expect(problems).toContainEqual([`ratings[${citing}].evidence[2]`, 'file.unknownCitation']);
+    expect(problems.filter(([, key]) => key === 'file.unknownCitation')).toHaveLength(1);
   });
 });
 

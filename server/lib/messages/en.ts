@@ -163,6 +163,7 @@ export const en = {
   'file.unknownSource': 'There is no interview or document with key "{source}".',
   'file.sourceOtherCase': 'The source "{source}" belongs to case "{case}".',
   'file.quoteOrLocator': 'Evidence needs a quote, a locator, or both.',
+  'file.unknownCitation': 'The rating cites evidence that is not in the evidence section: no entry of case "{case}" has source "{source}" with this quote and locator.',
   'file.caseKey': 'The case key "{key}" must start with a letter or digit, hold only letters, digits, _ . -, and not be new, measures or attributes.',
   'file.year': 'A year has four digits.',
   'file.unknownKey': "Unknown key(s): {keys}. Check the spelling against the study file format.",

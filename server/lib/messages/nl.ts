@@ -165,6 +165,7 @@ export const nl: Record<keyof typeof en, string> = {
   'file.unknownSource': 'Er is geen interview of document met sleutel "{source}".',
   'file.sourceOtherCase': 'De bron "{source}" hoort bij casus "{case}".',
   'file.quoteOrLocator': 'Een bewijsstuk heeft een citaat, een vindplaats of allebei nodig.',
+  'file.unknownCitation': 'De beoordeling noemt een bewijsstuk dat niet in de sectie evidence staat: geen bewijsstuk van casus "{case}" heeft bron "{source}" met dit citaat en deze vindplaats.',
   'file.caseKey': 'De sleutel "{key}" van een casus begint met een letter of cijfer, bevat alleen letters, cijfers, _ . -, en is niet new, measures of attributes.',
   'file.year': 'Een jaar heeft vier cijfers.',
   'file.unknownKey': "Onbekende sleutel(s): {keys}. Controleer de spelling aan de hand van het bestandsformaat.",
