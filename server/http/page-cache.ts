@@ -20,8 +20,10 @@ export interface PageCache {
   serve(pattern: string): RequestHandler;
 }
 
-/** About 300 pages of 50 KB. */
-export const PAGE_CACHE_MAX_BYTES = 16 * 1024 * 1024;
+/** About 300 pages of 50 KB, counting their keys; and at most 2,000 pages however small (an entry costs memory too). */
+export const PAGE_CACHE_LIMITS = { bytes: 16 * 1024 * 1024, pages: 2_000 };
+/** A longer address is not kept (any query string makes a new entry, so this bounds a key). */
+const MAX_URL_LENGTH = 512;
 
 /** An Express route pattern ('/studies/:id/cases/:case') as a test of a request path, as Express matches it. */
 function patternTest(pattern: string): RegExp {
@@ -29,36 +31,42 @@ function patternTest(pattern: string): RegExp {
   return new RegExp(`^${escaped.join('')}/?$`, 'i');
 }
 
-export function pageCache(db: Db, maxBytes = PAGE_CACHE_MAX_BYTES): PageCache {
+export function pageCache(db: Db, limits = PAGE_CACHE_LIMITS): PageCache {
   const readVersion = db.prepare<[], string>("SELECT total_changes() || '.' || data_version FROM pragma_data_version()").pluck();
   const patterns: RegExp[] = [];
   /** The version each request for a cached page saw as it began. */
   const versionAtStart = new WeakMap<Request, string>();
-  /** Pages rendered at `version`, least recently used first. */
+  /** Pages rendered at `version`, least recently used first; `bytes` counts them and their keys. */
   const pages = new Map<string, Buffer>();
   let version = '';
   let bytes = 0;
 
   /** What besides the data decides a page; null when the page must not be cached at all. */
   const keyOf = (req: Request, res: Response): string | null => {
-    if (!req.user || res.locals.flash) return null;
+    if (!req.user || res.locals.flash || req.originalUrl.length > MAX_URL_LENGTH) return null;
     return `${req.user.id}\n${req.session.csrf ?? ''}\n${req.language}\n${req.originalUrl}`;
   };
 
+  const sizeOf = (key: string, page: Buffer) => key.length * 2 + page.length;
   const keep = (key: string, html: string): void => {
-    // Kept encoded, so a hit is sent without turning the text into UTF-8 again.
-    const page = Buffer.from(html, 'utf8');
-    if (page.length > maxBytes / 4) return;
+    // Kept encoded, so a hit is sent without turning the text into UTF-8 again; in memory of its own,
+    // not in a slice of Node's shared buffer pool that would keep a whole pool block alive.
+    const page = Buffer.allocUnsafeSlow(Buffer.byteLength(html, 'utf8'));
+    page.write(html, 'utf8');
+    const size = sizeOf(key, page);
+    if (size > limits.bytes / 4) return;
     const old = pages.get(key);
-    if (old !== undefined) bytes -= old.length;
-    pages.delete(key);
+    if (old !== undefined) {
+      bytes -= sizeOf(key, old);
+      pages.delete(key);
+    }
     for (const [oldest, kept] of pages) {
-      if (bytes + page.length <= maxBytes) break;
+      if (bytes + size <= limits.bytes && pages.size < limits.pages) break;
       pages.delete(oldest);
-      bytes -= kept.length;
+      bytes -= sizeOf(oldest, kept);
     }
     pages.set(key, page);
-    bytes += page.length;
+    bytes += size;
   };
 
   return {

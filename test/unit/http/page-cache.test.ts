@@ -13,10 +13,10 @@ import { freshDb } from '../../helpers/app.ts';
  * A tiny app with the cache in front of one page that shows a row of the database. Who is asking
  * comes from headers (x-user, x-csrf, x-lang, x-flash), standing in for session, sign-in and language.
  */
-function pageApp(options: { maxBytes?: number; bodySize?: number; beforeServe?: RequestHandler } = {}) {
+function pageApp(options: { limits?: { bytes: number; pages: number }; bodySize?: number; beforeServe?: RequestHandler } = {}) {
   const { db, dataDir } = freshDb();
   db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL); INSERT INTO notes (text) VALUES ('first')");
-  const cache = pageCache(db, options.maxBytes);
+  const cache = pageCache(db, options.limits);
   let renders = 0;
   const app = express();
   app.use(cache.begin);
@@ -141,8 +141,8 @@ describe('the page cache', () => {
   });
 
   it('drops the page used longest ago when the next one would pass the size limit', async () => {
-    // Pages of about 1,000 bytes and room for four.
-    const { app, renders } = pageApp({ maxBytes: 4_100, bodySize: 1_000 });
+    // Pages of about 1,060 bytes with their keys, and room for four.
+    const { app, renders } = pageApp({ limits: { bytes: 4_400, pages: 100 }, bodySize: 1_000 });
     for (const n of [1, 2, 3, 4]) await get(app, `/page/${n}`);
     await get(app, '/page/1'); // used again: now page 2 is the oldest
     expect(renders()).toBe(4);
@@ -152,5 +152,19 @@ describe('the page cache', () => {
     expect(renders()).toBe(5);
     await get(app, '/page/2');
     expect(renders()).toBe(6);
+  });
+
+  it('keeps no more pages than its limit however small they are, and no page at a very long address', async () => {
+    const { app, renders } = pageApp({ limits: { bytes: 1_000_000, pages: 3 } });
+    for (const n of [1, 2, 3, 4]) await get(app, `/page/${n}`);
+    await get(app, '/page/4');
+    await get(app, '/page/2');
+    expect(renders()).toBe(4);
+    await get(app, '/page/1'); // the oldest went when the fourth came
+    expect(renders()).toBe(5);
+    const long = `/page/1?${'x'.repeat(600)}`;
+    await get(app, long);
+    await get(app, long);
+    expect(renders()).toBe(7);
   });
 });
