@@ -24,6 +24,7 @@ export interface ReductionRow {
   decided_by_email: string;
   decided_at: string;
   reverted_by: string | null;
+  reverted_by_email: string | null;
   reverted_at: string | null;
 }
 
@@ -44,13 +45,13 @@ export function analysisRepo(db: Db) {
   );
   const reductions = db.prepare<[number], ReductionRow>(
     `SELECT r.id, r.condition_id, k.code, r.method, r.reason, d.name AS decided_by, d.email AS decided_by_email, r.decided_at,
-            v.name AS reverted_by, r.reverted_at
+            v.name AS reverted_by, v.email AS reverted_by_email, r.reverted_at
      FROM reductions r JOIN conditions k ON k.id = r.condition_id JOIN users d ON d.id = r.decided_by LEFT JOIN users v ON v.id = r.reverted_by
      WHERE r.study_id = ? ORDER BY r.id DESC`,
   );
   const active = db.prepare<[number], ReductionRow>(
     `SELECT r.id, r.condition_id, k.code, r.method, r.reason, d.name AS decided_by, d.email AS decided_by_email, r.decided_at,
-            NULL AS reverted_by, NULL AS reverted_at
+            NULL AS reverted_by, NULL AS reverted_by_email, NULL AS reverted_at
      FROM reductions r JOIN conditions k ON k.id = r.condition_id JOIN users d ON d.id = r.decided_by
      WHERE r.condition_id = ? AND r.reverted_at IS NULL`,
   );

@@ -17,7 +17,7 @@ import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
 import type { StudyFileInput } from './studyfile.schema.ts';
 
 /** Lists the format lets a file leave out when they are empty. */
-const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'reconciliationComments', 'reductions', 'caseAnalyses', 'interviews', 'documents', 'evidence']);
+const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'reconciliationComments', 'reductions', 'revertedReductions', 'caseAnalyses', 'interviews', 'documents', 'evidence']);
 const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
 const text = (value: string) => (value === '' ? undefined : value);
 const nonEmptyList = <T>(list: T[]): T[] | undefined => (list.length ? list : undefined);
@@ -92,6 +92,7 @@ export function studyFileExporter(deps: {
       const ratingRows = ratings.forExport(studyId, scope);
       const evidenceRows = evidence.list(studyId);
       const evidenceById = new Map(evidenceRows.map((e) => [e.id, e]));
+      const reductionLog = analysis.reductions(studyId).reverse();
       const doc: StudyFileInput = {
         format: 'kader.study',
         version: 1,
@@ -165,12 +166,11 @@ export function studyFileExporter(deps: {
         })),
         reconciliations: reconcile.forExport(studyId, scope).map((r) => ({ case: r.case_key, condition: r.code, score: r.score, note: r.note, by: r.by_email, rule: r.rule ?? undefined })),
         reconciliationComments: reconcile.commentsForExport(studyId, scope).map((m) => ({ case: m.case_key, condition: m.code, by: m.by_email, body: m.body })),
-        // Active decisions only: the file carries the reduced framework, the database keeps the history.
-        reductions: analysis
-          .reductions(studyId)
-          .filter((r) => r.reverted_at === null)
-          .reverse()
-          .map((r) => ({ condition: r.code, method: r.method, reason: r.reason, by: r.decided_by_email })),
+        // The active decisions (the reduced framework), and apart from them, in the order they were taken, those taken back.
+        reductions: reductionLog.filter((r) => r.reverted_at === null).map((r) => ({ condition: r.code, method: r.method, reason: r.reason, by: r.decided_by_email })),
+        revertedReductions: reductionLog
+          .filter((r) => r.reverted_at !== null)
+          .map((r) => ({ condition: r.code, method: r.method, reason: r.reason, by: r.decided_by_email, revertedBy: r.reverted_by_email! })),
         caseAnalyses: analysis
           .caseAnalyses(studyId)
           .filter((a) => a.explanation_degree !== null || a.narrative !== '')

@@ -177,6 +177,11 @@ export function studyFileImporter(deps: {
         for (const m of doc.reconciliationComments) {
           reconcile.comment({ caseId: caseIds.get(m.case)!, conditionId: conditionIds.get(m.condition)!, authorId: userIds.get(m.by)!, body: m.body, at });
         }
+        // The decisions taken back first, so the log lists them before (under) the active ones, as they happened.
+        for (const r of doc.revertedReductions) {
+          const id = analysis.insertReduction({ studyId, conditionId: conditionIds.get(r.condition)!, method: r.method as ReductionMethod, reason: r.reason, by: deciderId(r.by), at });
+          analysis.revertReduction(id, deciderId(r.revertedBy), at);
+        }
         for (const r of doc.reductions) {
           analysis.insertReduction({ studyId, conditionId: conditionIds.get(r.condition)!, method: r.method as ReductionMethod, reason: r.reason, by: deciderId(r.by), at });
         }
@@ -230,6 +235,7 @@ export function studyFileImporter(deps: {
             ratings: doc.ratings.length,
             reconciliations: doc.reconciliations.length,
             reductions: doc.reductions.length,
+            revertedReductions: doc.revertedReductions.length,
             caseAnalyses: doc.caseAnalyses.length,
             interviews: doc.interviews.length,
             documents: doc.documents.length,

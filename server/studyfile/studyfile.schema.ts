@@ -142,6 +142,11 @@ export const reductionSchema = z.strictObject({
   by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
 });
 
+/** Kader's extension: a reduction decision a lead took back, with who took it back; the log's history. */
+export const revertedReductionSchema = reductionSchema.extend({
+  revertedBy: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+});
+
 /** A lead's within-case analysis of a case: explanation degree (absent or null = none yet) and narrative. */
 export const caseAnalysisSchema = z.strictObject({
   case: key,
@@ -216,6 +221,8 @@ export const studyFileSchema = z.strictObject({
   evidence: z.array(evidenceSchema).default([]),
   reconciliations: z.array(reconciliationSchema).default([]),
   reconciliationComments: z.array(reconciliationCommentSchema).default([]),
+  /** Kader's extension: reverted reduction decisions, oldest first (the active ones are in `reductions`). */
+  revertedReductions: z.array(revertedReductionSchema).max(10_000).default([]),
   reductions: z.array(reductionSchema).default([]),
   caseAnalyses: z.array(caseAnalysisSchema).default([]),
 });

@@ -286,6 +286,10 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
     if (!byCode.has(r.condition)) problems.push({ path: `reductions[${i}].condition`, key: 'file.unknownCondition', params: { code: r.condition } });
     else if (r.method === 3 && !grouped.has(r.condition)) problems.push({ path: `reductions[${i}].method`, key: 'file.reductionNoGrouping', params: { code: r.condition } });
   });
+  // A decision taken back need not fit the framework as it is now (a grouping may have gone since).
+  doc.revertedReductions.forEach((r, i) => {
+    if (!byCode.has(r.condition)) problems.push({ path: `revertedReductions[${i}].condition`, key: 'file.unknownCondition', params: { code: r.condition } });
+  });
 
   duplicates(doc.caseAnalyses, (a) => a.case, (i) => `caseAnalyses[${i}].case`, problems);
   doc.caseAnalyses.forEach((a, i) => {

@@ -162,10 +162,13 @@ describe('Kader\'s extensions of the study file', () => {
       { case: rating.case, condition: cited.condition, source: 'i1', locator: 'min. 30' },
     ];
     cited.evidence = [{ source: 'i1', quote: 'In Amstelveen stuurt de wethouder strak.', locator: 'min. 12' }, { source: 'i1', locator: 'min. 30' }];
+    // A reduction decision taken back, and one that holds.
+    doc.revertedReductions = [{ condition: 'H', method: 1, reason: 'Te weinig spreiding, bleek achteraf niet zo.', by: 'rater.a@example.org', revertedBy: 'rater.b@example.org' }];
+    doc.reductions = [{ condition: 'H', method: 2, reason: 'Samen met de uitvoering één factor.', by: 'rater.b@example.org' }];
     return doc;
   }
 
-  it('carries case aliases, cannot-judge reasons, bulk rules, threads, sign-offs and cited evidence through import and export unchanged; an anonymised export has no aliases', async () => {
+  it('carries case aliases, cannot-judge reasons, bulk rules, threads, sign-offs, cited evidence and reverted reductions through import and export unchanged; an anonymised export has no aliases', async () => {
     const ctx = testApp();
     const original = withExtensions();
     const result = validateStudyFile(original);
@@ -182,6 +185,11 @@ describe('Kader\'s extensions of the study file', () => {
     // The rating cites the two pieces of evidence the file's three entries make.
     const links = ctx.db.prepare('SELECT e.quote, e.locator FROM rating_evidence re JOIN evidence e ON e.id = re.evidence_id ORDER BY e.id').all();
     expect(links).toEqual([{ quote: 'In Amstelveen stuurt de wethouder strak.', locator: 'min. 12' }, { quote: '', locator: 'min. 30' }]);
+    // The reduction log: the active decision over the one taken back.
+    expect(ctx.services.repos.analysis.reductions(studyId).map((r) => [r.method, r.decided_by_email, r.reverted_by_email])).toEqual([
+      [2, 'rater.b@example.org', null],
+      [1, 'rater.a@example.org', 'rater.b@example.org'],
+    ]);
     const exported = ctx.services.studyFile.exporter.run(studyId, 'unblinded') as Record<string, any>;
     delete exported.framework.revision;
     delete exported.study.settings;
@@ -199,7 +207,7 @@ describe('Kader\'s extensions of the study file', () => {
     expect(citation.quote).toMatch(/^In Gemeente \d+ stuurt de wethouder strak\.$/);
   });
 
-  it('refuses a cannot-judge reason next to a score, more alias text than a study may have, a message by a non-member, a sign-off with an item open and a citation of evidence the file does not have', () => {
+  it('refuses a cannot-judge reason next to a score, more alias text than a study may have, a message by a non-member, a sign-off with an item open, a citation of evidence the file does not have and a reverted reduction of an unknown condition', () => {
     const doc = withExtensions();
     doc.ratings[1].cannotJudgeReason = 'Toch een score gegeven.';
     doc.reconciliationComments.push({ case: 'amstelveen', condition: 'H', by: 'iemand@example.org', body: 'Geen lid.' });
@@ -208,6 +216,7 @@ describe('Kader\'s extensions of the study file', () => {
     // A citation must name an evidence entry of the rating's own case.
     const citing = doc.ratings.findIndex((r: { evidence?: unknown }) => r.evidence);
     doc.ratings[citing].evidence.push({ source: 'i1', quote: 'Niet in de sectie evidence.' });
+    doc.revertedReductions.push({ condition: 'ZZ', method: 4, reason: 'Bestaat niet.', by: 'rater.a@example.org', revertedBy: 'rater.a@example.org' });
     // 16 cases × 50 aliases × 200 characters: 160,000 characters, past the study's 100,000.
     doc.cases.forEach((c: { aliases?: string[] }, i: number) => (c.aliases = Array.from({ length: 50 }, (_, j) => `${i}-${j} ${'x'.repeat(190)}`)));
     const result = validateStudyFile(doc);
@@ -220,6 +229,7 @@ describe('Kader\'s extensions of the study file', () => {
     expect(problems).not.toContainEqual(['cases[1].signedOffBy', 'file.signOffOpen']);
     expect(problems).toContainEqual([`ratings[${citing}].evidence[2]`, 'file.unknownCitation']);
     expect(problems.filter(([, key]) => key === 'file.unknownCitation')).toHaveLength(1);
+    expect(problems).toContainEqual(['revertedReductions[1].condition', 'file.unknownCondition']);
   });
 });
 
