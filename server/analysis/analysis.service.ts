@@ -25,6 +25,7 @@
 // - Outcome groups are the cases' `group` labels; cases without one are in no group. The difference
 //   between groups is the highest group mean minus the lowest (named), defined for two groups or more.
 import type { Db } from '../lib/db.ts';
+import { groupBy } from '../lib/collections.ts';
 import { FormRefusal, HttpError, notFound } from '../lib/errors.ts';
 import type { Repos } from '../services.ts';
 import { parseAttributes } from '../cases/cases.service.ts';
@@ -284,13 +285,7 @@ const entry = (r: ReductionRow): ReductionEntry => ({
 function rowStats(values: Record<string, number>, cases: readonly AnalysisCase[], measured: boolean): RowStats {
   const present = cases.filter((c) => values[c.key] !== undefined);
   const all = present.map((c) => values[c.key]!);
-  const byGroup = new Map<string, number[]>();
-  for (const c of present) {
-    if (c.group === '') continue;
-    const own = byGroup.get(c.group);
-    if (own) own.push(values[c.key]!);
-    else byGroup.set(c.group, [values[c.key]!]);
-  }
+  const byGroup = new Map([...groupBy(present.filter((c) => c.group !== ''), (c) => c.group)].map(([g, cs]) => [g, cs.map((c) => values[c.key]!)]));
   const groups: Record<string, GroupStats> = {};
   for (const [g, vs] of byGroup) groups[g] = { n: vs.length, mean: mean(vs) };
   const means = [...byGroup].map(([g, vs]) => ({ g, m: mean(vs)! }));
@@ -386,16 +381,10 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
     // Raw values per condition: final scores of rated conditions, measures of measured ones.
     const raw = new Map<string, Map<string, { value: number; source: Cell['source'] }>>(conditions.map((c) => [c.code, new Map()]));
     const keyOfCase = new Map(caseRows.map((c) => [c.id, c.key]));
-    const open = new Map<string, string[]>();
-    for (const item of items) {
-      const condition = byCode.get(item.row.code);
-      if (!condition || condition.kind !== 'rated') continue;
-      if (item.final.status === 'open') {
-        const own = open.get(item.row.case_key);
-        if (own) own.push(item.row.code);
-        else open.set(item.row.case_key, [item.row.code]);
-      }
-      else if (item.final.score !== null) raw.get(item.row.code)!.set(item.row.case_key, { value: item.final.score, source: item.final.status });
+    const ofRated = items.filter((item) => byCode.get(item.row.code)?.kind === 'rated');
+    const open = groupBy(ofRated.filter((item) => item.final.status === 'open'), (item) => item.row.case_key);
+    for (const item of ofRated) {
+      if (item.final.status !== 'open' && item.final.score !== null) raw.get(item.row.code)!.set(item.row.case_key, { value: item.final.score, source: item.final.status });
     }
     const measuresOf = new Map<string, Record<string, number>>();
     for (const m of measureRows) {
@@ -459,7 +448,7 @@ export function analysisService(deps: { db: Db; repos: Repos; now: () => Date })
         attributes: parseAttributes(c.attributes),
         position: c.position,
         ready: ready.has(c.id),
-        open: open.get(c.key) ?? [],
+        open: (open.get(c.key) ?? []).map((item) => item.row.code),
         total: total(rated.flatMap((k) => (cells[c.key]![k.code] ? [cells[c.key]![k.code]!.favourability] : []))),
         measures: measuresOf.get(c.key) ?? {},
         explanationDegree: analysis?.explanation_degree ?? null,

@@ -69,12 +69,15 @@ function fold(cp: number): number {
 }
 
 const widthOf = (cp: number) => (cp > 0xffff ? 2 : 1);
+/** Whether position i holds the second half of a character outside the BMP. */
+const isLowSurrogate = (text: string, i: number) => {
+  const unit = text.charCodeAt(i);
+  return unit >= 0xdc00 && unit <= 0xdfff && i >= 1;
+};
 /** The kind of the character before position i (OTHER at the start). */
 function kindBefore(text: string, i: number): number {
   if (i === 0) return OTHER;
-  const low = text.charCodeAt(i - 1);
-  const at = low >= 0xdc00 && low <= 0xdfff && i >= 2 ? i - 2 : i - 1;
-  return kindOf(text.codePointAt(at)!);
+  return kindOf(text.codePointAt(isLowSurrogate(text, i - 1) ? i - 2 : i - 1)!);
 }
 
 // ───────────────────────────── The trie ─────────────────────────────
@@ -233,8 +236,12 @@ export class NameMatcher {
 }
 
 /** Whether the character at or before a position is a letter or digit (for widening a match to whole words). */
-export const isWordAt = (text: string, i: number) => i >= 0 && i < text.length && kindOf(text.codePointAt(i)!) === WORD;
-export const isWordBefore = (text: string, i: number) => kindBefore(text, i) === WORD;
+/** The span [start, end) widened to the whole word(s) around it: a match inside "Dordrechtse" becomes the word. */
+export function wholeWordsAround(text: string, start: number, end: number): [number, number] {
+  while (kindBefore(text, start) === WORD) start -= widthOf(text.codePointAt(start - 1 - (isLowSurrogate(text, start - 1) ? 1 : 0))!);
+  while (end < text.length && kindOf(text.codePointAt(end)!) === WORD) end += widthOf(text.codePointAt(end)!);
+  return [start, end];
+}
 
 // ───────────────────────────── The cache ─────────────────────────────
 

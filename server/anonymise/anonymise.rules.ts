@@ -5,7 +5,8 @@
 // Names are found by anonymise.matcher.ts (a cached trie, linear in the text, whatever the aliases).
 import { randomInt } from 'node:crypto';
 import type { MessageKey, Params } from '../lib/i18n.ts';
-import { isWordAt, isWordBefore, nameMatcher } from './anonymise.matcher.ts';
+import { escapeRegExp } from '../lib/escape.ts';
+import { nameMatcher, wholeWordsAround } from './anonymise.matcher.ts';
 
 export interface CaseNames {
   name: string;
@@ -19,7 +20,6 @@ export interface Replacement {
   pseudonym: string;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Spaces, dashes and underscores between the words of a name are interchangeable: "Den Haag", "den-haag", "den_haag". */
 const SEPARATORS = /[\s_-]+/gu;
@@ -275,10 +275,7 @@ export function findSuspects(text: string, replacements: readonly Replacement[])
   for (const m of matches) {
     const name = replacements[m.index]!.text;
     if (coveredTo(m.start) >= m.end) continue;
-    let start = m.start;
-    let stop = m.end;
-    while (start > 0 && isWordBefore(text, start)) start -= text.charCodeAt(start - 1) >= 0xdc00 && text.charCodeAt(start - 1) <= 0xdfff && start >= 2 ? 2 : 1;
-    while (isWordAt(text, stop)) stop += text.codePointAt(stop)! > 0xffff ? 2 : 1;
+    const [start, stop] = wholeWordsAround(text, m.start, m.end);
     const whole = start === m.start && stop === m.end;
     if (!whole && name.length < PART_MIN_LENGTH) continue;
     cover(start, stop);

@@ -8,7 +8,9 @@ import type { Repos } from '../services.ts';
 import type { MemberRow } from '../studies/studies.repo.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
+import { groupBy } from '../lib/collections.ts';
 import { reductionRepo } from '../reduction/reduction.repo.ts';
+import { formCodes } from '../ratings/ratings.rules.ts';
 import { assignEvenly, checkAssignment, isProblem, type AssignmentProblem, type EvenCase } from './assignment.rules.ts';
 
 /** The roles that may rate. */
@@ -25,12 +27,6 @@ export class AssignmentRefusal extends FormRefusal {
     super({ [field]: { key, params } });
   }
 }
-
-const groupBy = <T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> => {
-  const map = new Map<K, T[]>();
-  for (const r of rows) map.set(key(r), [...(map.get(key(r)) ?? []), r]);
-  return map;
-};
 
 export function assignmentService(deps: { db: Db; repos: Repos; now: () => Date }) {
   const { db, repos } = deps;
@@ -153,10 +149,10 @@ export function assignmentService(deps: { db: Db; repos: Repos; now: () => Date 
      */
     myCases(studyId: number, userId: number) {
       const { study } = studyOf(studyId);
-      const ratable = ratableCodes(repos.framework.load(studyId, study.framework_title, study.framework_revision).doc);
+      const ratable = [...ratableCodes(repos.framework.load(studyId, study.framework_title, study.framework_revision).doc)];
       const dropped = reductions.droppedUnratedOfRater(studyId, userId);
       return {
-        cases: own.myCases(studyId, userId).map((c) => ({ ...c, onForm: ratable.size - [...(dropped.get(c.id) ?? [])].filter((code) => ratable.has(code)).length })),
+        cases: own.myCases(studyId, userId).map((c) => ({ ...c, onForm: formCodes(ratable, dropped.get(c.id)).length })),
       };
     },
   };

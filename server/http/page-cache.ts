@@ -12,6 +12,7 @@
 // served nor kept.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../lib/db.ts';
+import { escapeRegExp } from '../lib/escape.ts';
 
 export interface PageCache {
   /** Goes before the session: a request for a cached page reads the database's version first. */
@@ -27,7 +28,7 @@ const MAX_URL_LENGTH = 512;
 
 /** An Express route pattern ('/studies/:id/cases/:case') as a test of a request path, as Express matches it. */
 function patternTest(pattern: string): RegExp {
-  const escaped = pattern.split(/(:[A-Za-z_][A-Za-z0-9_]*)/).map((part, i) => (i % 2 ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const escaped = pattern.split(/(:[A-Za-z_][A-Za-z0-9_]*)/).map((part, i) => (i % 2 ? '[^/]+' : escapeRegExp(part)));
   return new RegExp(`^${escaped.join('')}/?$`, 'i');
 }
 

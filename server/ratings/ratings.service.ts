@@ -18,11 +18,9 @@ import { settingsOf } from '../studies/studies.repo.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
 import { reductionRepo } from '../reduction/reduction.repo.ts';
 import { checkRatingRecords, EXPORT_COLUMNS, exportRow, slotKey } from './ratings.csv.ts';
-import { isComplete, missingCodes } from './ratings.rules.ts';
+import { formCodes, missingCodes } from './ratings.rules.ts';
 import type { ConditionRatingInput } from './ratings.schemas.ts';
 
-// The submit rule lives in ratings.rules.ts (the import uses it too); re-exported for the view and tests.
-export { isComplete, missingCodes };
 
 export type RatingImportResult =
   | { ok: true; ratings: number; cases: number; ratersAdded: number; replacedDrafts: number }
@@ -75,14 +73,12 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
     const loaded = repos.framework.load(study.id, study.framework_title, study.framework_revision);
     const ratable = ratableCodes(loaded.doc);
     const inOrder = loaded.doc.conditions.filter((c) => ratable.has(c.code)).map((c) => c.code);
-    return { loaded, ratable: caseId === undefined ? inOrder : formCodes(study.id, inOrder, caseId, raterId) };
+    return { loaded, ratable: caseId === undefined ? inOrder : formOf(study.id, inOrder, caseId, raterId) };
   }
 
-  /** The ratable codes (in framework order) on a rater's form of a case: without the ones a reduction dropped that they have not rated. */
-  function formCodes(studyId: number, ratable: readonly string[], caseId: number, raterId: number | null): string[] {
-    const dropped = reductions.droppedUnrated(studyId, caseId, raterId);
-    return ratable.filter((code) => !dropped.has(code));
-  }
+  /** The codes on a rater's form of a case (ratings.rules.ts formCodes). */
+  const formOf = (studyId: number, ratable: readonly string[], caseId: number, raterId: number | null) =>
+    formCodes(ratable, reductions.droppedUnrated(studyId, caseId, raterId));
 
   const lockedError = () => new HttpError(409, 'ratings.locked');
 
@@ -249,7 +245,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
           attendees: new Map([...groupIds(repos.assignment.attendance(studyId), (a) => a.case_id, (a) => a.user_id)].map(([id, users]) => [id, new Set(users)])),
           existing: new Map(own.slots(studyId).map((r) => [slotKey(r.case_id, r.code, r.rater_id), r.submitted === 1])),
           // One statement per (case, rater) with valid rows in the file.
-          formCodes: (caseId, raterId) => formCodes(studyId, ratable, caseId, raterId),
+          formCodes: (caseId, raterId) => formOf(studyId, ratable, caseId, raterId),
           defaultReason: translate(study.language, 'ratings.import.naReason'),
         });
         if (!checked.ok) return checked;

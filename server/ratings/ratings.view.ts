@@ -8,7 +8,7 @@ import type { EvidenceRow } from '../evidence/evidence.repo.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 import type { RatingRow } from './ratings.repo.ts';
 import type { RatingsService } from './ratings.service.ts';
-import { isComplete } from './ratings.service.ts';
+import { isComplete } from './ratings.rules.ts';
 
 /** What one condition's controls hold: `score` is '' (no choice), 'n' (cannot judge) or a number. */
 export interface RatingValues {

@@ -52,6 +52,9 @@ export function finalOf(a: ItemAssessment, decision: { score: Score } | undefine
   return { status: 'open', score: null };
 }
 
+/** The most messages one item's thread holds: the item page shows them all. */
+export const MAX_COMMENTS = 200;
+
 /** An item's assessment and its final score, from its raters' scores (in any order) and the lead's decision, if any. */
 export function assess(scores: readonly Score[], decision: { score: Score } | undefined): { assessment: ItemAssessment; final: { status: FinalStatus; score: Score } } {
   const assessment = assessItem(scores);

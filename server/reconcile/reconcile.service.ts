@@ -9,10 +9,7 @@ import { translate } from '../lib/i18n.ts';
 import type { Repos } from '../services.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import type { ItemRow } from './reconcile.repo.ts';
-import { assess, assessItem, bulkApplies, bulkScore, finalOf, queueOrder, type BulkRule, type Score } from './reconcile.rules.ts';
-
-/** The most messages one item's thread holds: the item page shows them all. */
-export const MAX_COMMENTS = 200;
+import { assess, assessItem, bulkApplies, bulkScore, finalOf, MAX_COMMENTS, queueOrder, type BulkRule, type Score } from './reconcile.rules.ts';
 
 /** Who asks: a lead sees every case; anyone else only the cases they rate. */
 export interface Reader {

@@ -7,6 +7,8 @@ const text = (max: number) => z.string().max(max);
 const optionalText = (max: number) => z.string().max(max).optional();
 const code = z.string().trim().min(1).max(30);
 const key = z.string().trim().min(1).max(100);
+/** An account's address, as stored: trimmed and in lower case. */
+const email = z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' }));
 
 export const settingsSchema = z.strictObject({
   scale: z.strictObject({ min: z.number().int().min(0).max(10), max: z.number().int().min(1).max(20) }).default({ min: 1, max: 5 }),
@@ -89,7 +91,7 @@ export const caseSchema = z.strictObject({
   /** Kader's extension: other names the case goes by, which anonymisation also replaces (cases.schemas.ts limits). */
   aliases: z.array(z.string().trim().min(1).max(ALIAS_MAX)).max(MAX_ALIASES).optional(),
   /** Kader's extension: who signed off the case's final scores (only when none is open). */
-  signedOffBy: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })).optional(),
+  signedOffBy: email.optional(),
 });
 
 /** Kader's extension: a piece of evidence a rating cites, named as in the evidence section (same case, source, quote, locator). */
@@ -121,7 +123,7 @@ export const reconciliationSchema = z.strictObject({
   score: z.number().int('file.scoreInteger').nullable(),
   note: z.string().trim().min(1).max(10_000),
   /** Usually a member; an administrator who decided without being one is kept by email too. */
-  by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+  by: email,
   /** Kader's extension: the bulk rule that decided the score, when one did. */
   rule: z.enum(['lower', 'higher']).optional(),
 });
@@ -130,7 +132,7 @@ export const reconciliationSchema = z.strictObject({
 export const reconciliationCommentSchema = z.strictObject({
   case: key,
   condition: code,
-  by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+  by: email,
   body: z.string().trim().min(1).max(20_000),
 });
 
@@ -139,12 +141,12 @@ export const reductionSchema = z.strictObject({
   condition: code,
   method: z.number().int().min(1).max(4),
   reason: z.string().trim().min(1).max(10_000),
-  by: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+  by: email,
 });
 
 /** Kader's extension: a reduction decision a lead took back, with who took it back; the log's history. */
 export const revertedReductionSchema = reductionSchema.extend({
-  revertedBy: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+  revertedBy: email,
 });
 
 /** A lead's within-case analysis of a case: explanation degree (absent or null = none yet) and narrative. */
@@ -208,7 +210,7 @@ export const studyFileSchema = z.strictObject({
   members: z
     .array(
       z.strictObject({
-        email: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'file.email' })),
+        email: email,
         name: z.string().trim().min(1).max(200),
         role: z.enum(['lead', 'researcher', 'viewer']),
       }),

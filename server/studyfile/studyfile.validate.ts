@@ -7,8 +7,7 @@ import { evidenceIdentity, NOT_YET_SUPPORTED, studyFileSchema, type Framework, t
 import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
 import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
-import { MAX_COMMENTS } from '../reconcile/reconcile.service.ts';
-import { assess } from '../reconcile/reconcile.rules.ts';
+import { assess, MAX_COMMENTS } from '../reconcile/reconcile.rules.ts';
 
 export interface Problem {
   path: string;

@@ -94,10 +94,15 @@ export function namedStudy(): StudyFileInput {
 }
 
 /** Imports the study (pseudonyms generated) and stores the aliases; returns its id. */
-export async function importNamedStudy(services: Services): Promise<number> {
-  const result = validateStudyFile(namedStudy());
+/** Validates a study file and imports it; an invalid one fails the test with its first problems. */
+export async function importStudy(services: Services, doc: StudyFileInput): Promise<number> {
+  const result = validateStudyFile(doc);
   if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 5)));
-  const { studyId } = await services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
+  return (await services.studyFile.importer.run(result.doc, { owner: null, actorId: null })).studyId;
+}
+
+export async function importNamedStudy(services: Services): Promise<number> {
+  const studyId = await importStudy(services, namedStudy());
   const lead = services.repos.users.findByEmail(LEAD)!.id;
   services.anonymise.saveAliases(studyId, lead, NAMED.map((c) => ({ key: c.key, aliases: c.aliases })));
   return studyId;

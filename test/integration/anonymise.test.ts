@@ -14,7 +14,7 @@ import { seededRandom } from '../../server/lib/random.ts';
 import { createServices } from '../../server/services.ts';
 import { loginAs, makeUser, tempDir, testApp } from '../helpers/app.ts';
 import { kader } from '../helpers/processes.ts';
-import { importNamedStudy, LEAD, NAMED, namedStudy } from './anonymise.fixture.ts';
+import { importNamedStudy, importStudy, LEAD, NAMED, namedStudy } from './anonymise.fixture.ts';
 
 /** A seeded random source, so that "random order" is tested without flakiness. */
 function seeded(seed: number): RandomInt {
@@ -51,9 +51,7 @@ describe('pseudonyms', () => {
     const doc = namedStudy();
     doc.cases![0]!.pseudonym = 'Gemeente 2';
     doc.cases![1]!.pseudonym = 'Stad X';
-    const result = validateStudyFile(doc);
-    if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    const { studyId } = await services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
+    const studyId = await importStudy(services, doc);
     const list = services.repos.cases.list(studyId).map((c) => c.pseudonym);
     expect(list.slice(0, 2)).toEqual(['Gemeente 2', 'Stad X']);
     expect(numbers(list.slice(2))).toEqual([1, 3, 4, 5]);
@@ -210,17 +208,19 @@ describe('aliases per study', () => {
   });
 });
 
+/** The named study without aliases, with `words` added to its first interview note, and its lead signed in. */
+async function studyWithNote(words: string) {
+  const ctx = testApp();
+  await makeUser(ctx.services, { email: LEAD });
+  const doc = namedStudy();
+  doc.interviews![0]!.notes += words;
+  const studyId = await importStudy(ctx.services, doc);
+  return { ctx, studyId, lead: await loginAs(ctx.app, LEAD), base: `/studies/${studyId}/anonymisation` };
+}
+
 describe('the leak check', () => {
   it('finds a name the aliases miss in an interview note; configured as an alias it is gone', async () => {
-    const ctx = testApp();
-    await makeUser(ctx.services, { email: LEAD });
-    const doc = namedStudy();
-    doc.interviews![0]!.notes += ' De Dordrechtse aanpak werkt.';
-    const result = validateStudyFile(doc);
-    if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    const { studyId } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
-    const lead = await loginAs(ctx.app, LEAD);
-    const base = `/studies/${studyId}/anonymisation`;
+    const { ctx, studyId, lead, base } = await studyWithNote(' De Dordrechtse aanpak werkt.');
 
     const check = ctx.services.anonymise.leakCheck(studyId);
     expect(check.leaks).toEqual([
@@ -245,15 +245,7 @@ describe('the leak check', () => {
 
 describe('the leak check after an alias changes', () => {
   it('looks for the aliases as they are now, in the leak check and in the anonymised export (no stale cached pattern)', async () => {
-    const ctx = testApp();
-    await makeUser(ctx.services, { email: LEAD });
-    const doc = namedStudy();
-    doc.interviews![0]!.notes += ' De Dordtse en de Drechtsteedse aanpak; Drechtstee werkt.';
-    const result = validateStudyFile(doc);
-    if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    const { studyId } = await ctx.services.studyFile.importer.run(result.doc, { owner: null, actorId: null });
-    const lead = await loginAs(ctx.app, LEAD);
-    const base = `/studies/${studyId}/anonymisation`;
+    const { ctx, studyId, lead, base } = await studyWithNote(' De Dordtse en de Drechtsteedse aanpak; Drechtstee werkt.');
     const pseudonym = ctx.services.repos.cases.findByKey(studyId, 'dordrecht')!.pseudonym!;
     const note = () => ctx.services.studyFile.exporter.run(studyId, 'unblinded', ctx.services.anonymise.context(studyId)).interviews![0]!.notes;
     const found = () => ctx.services.anonymise.leakCheck(studyId).leaks.map((l) => [l.text, l.name, l.kind]);

@@ -116,6 +116,12 @@ describe('findSuspects', () => {
     expect(findSuspects('Niets te zien.', replacements)).toEqual([]);
   });
 
+  it('widens a name inside a word to the whole word, also over letters outside the BMP (two UTF-16 units each)', () => {
+    // U+10437 and U+1D400 are letters (\p{L}) written as surrogate pairs.
+    const found = findSuspects('Bij \u{10437}Dordrecht\u{1D400}\u{1D400} en x', replacements);
+    expect(found.map((s) => [s.text, s.name, s.kind])).toEqual([['\u{10437}Dordrecht\u{1D400}\u{1D400}', 'Dordrecht', 'part']]);
+  });
+
   it('lists every string of a JSON value with its path', () => {
     expect(textsOf({ a: [{ b: 'x' }], n: 1, r: { Dordt: 2 } })).toEqual([
       { path: 'a (key)', text: 'a' },

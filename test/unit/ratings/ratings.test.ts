@@ -2,7 +2,7 @@
 // category, and the values a stored rating puts into the form.
 import { describe, expect, it } from 'vitest';
 import { parseRatingForm } from '../../../server/ratings/ratings.schemas.ts';
-import { isComplete, missingCodes } from '../../../server/ratings/ratings.service.ts';
+import { isComplete, missingCodes } from '../../../server/ratings/ratings.rules.ts';
 import { groupByLevel, valuesOf } from '../../../server/ratings/ratings.view.ts';
 import type { RatingRow } from '../../../server/ratings/ratings.repo.ts';
 import type { Framework } from '../../../server/studyfile/studyfile.schema.ts';
