@@ -1,22 +1,13 @@
-// Builds the repositories and services from one database handle; shared by the app and the CLI.
+// Builds the services from one database handle; shared by the app and the CLI.
 import type { Config } from './config.ts';
 import type { Db } from './lib/db.ts';
-import { auditRepo } from './audit/audit.repo.ts';
+import { createRepos, type Clock } from './repos.ts';
 import { loginThrottle } from './auth/login-throttle.ts';
-import { casesRepo } from './cases/cases.repo.ts';
 import { casesService } from './cases/cases.service.ts';
 import { guidesService } from './guides/guides.service.ts';
-import { interviewsRepo } from './interviews/interviews.repo.ts';
-import { documentsRepo } from './documents/documents.repo.ts';
 import { documentsService } from './documents/documents.service.ts';
-import { searchRepo } from './search/search.repo.ts';
-import { evidenceRepo } from './evidence/evidence.repo.ts';
-import { assignmentRepo } from './assignment/assignment.repo.ts';
-import { agreementRepo } from './agreement/agreement.repo.ts';
 import { agreementService } from './agreement/agreement.service.ts';
-import { analysisRepo } from './analysis/analysis.repo.ts';
 import { analysisService } from './analysis/analysis.service.ts';
-import { reportsRepo } from './reports/reports.repo.ts';
 import { reportsService } from './reports/reports.service.ts';
 import { anonymiseService } from './anonymise/anonymise.service.ts';
 import { exportsService } from './exports/exports.service.ts';
@@ -24,43 +15,14 @@ import { evidenceService } from './evidence/evidence.service.ts';
 import { assignmentService } from './assignment/assignment.service.ts';
 import { ratingsService } from './ratings/ratings.service.ts';
 import { interviewsService } from './interviews/interviews.service.ts';
-import { frameworkRepo } from './framework/framework.repo.ts';
 import { frameworkService } from './framework/framework.service.ts';
-import { guidesRepo } from './guides/guides.repo.ts';
-import { ratingsRepo } from './ratings/ratings.repo.ts';
-import { reconcileRepo } from './reconcile/reconcile.repo.ts';
 import { reconcileService } from './reconcile/reconcile.service.ts';
-import { studiesRepo } from './studies/studies.repo.ts';
 import { studiesService } from './studies/studies.service.ts';
 import { studyFileExporter } from './studyfile/studyfile.export.ts';
 import { studyFileImporter } from './studyfile/studyfile.import.ts';
-import { usersRepo } from './users/users.repo.ts';
 import { usersService } from './users/users.service.ts';
 
-export type Clock = () => Date;
-
-/** Every repository on one database handle. */
-export function createRepos(db: Db) {
-  return {
-    audit: auditRepo(db),
-    users: usersRepo(db),
-    studies: studiesRepo(db),
-    framework: frameworkRepo(db),
-    guides: guidesRepo(db),
-    cases: casesRepo(db),
-    ratings: ratingsRepo(db),
-    reconcile: reconcileRepo(db),
-    interviews: interviewsRepo(db),
-    documents: documentsRepo(db),
-    search: searchRepo(db),
-    evidence: evidenceRepo(db),
-    assignment: assignmentRepo(db),
-    agreement: agreementRepo(db),
-    analysis: analysisRepo(db),
-    reports: reportsRepo(db),
-  };
-}
-export type Repos = ReturnType<typeof createRepos>;
+export type { Clock, Repos } from './repos.ts';
 
 export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login' | 'uploadsDir'>) {
   const repos = createRepos(db);

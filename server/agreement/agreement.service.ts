@@ -1,7 +1,7 @@
 // Agreement of the independent scores of a study (PRODUCT.md "Agreement"; cli.md "agreement ID"):
 // the submitted scores that count come from one statement, the statistics from agreement.rules.ts.
 import { notFound } from '../lib/errors.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import type { AgreementRatingRow } from './agreement.repo.ts';
 import {
   byRaterPair,

@@ -27,7 +27,7 @@
 import type { Db } from '../lib/db.ts';
 import { groupBy } from '../lib/collections.ts';
 import { FormRefusal, HttpError, notFound } from '../lib/errors.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { parseAttributes } from '../cases/cases.service.ts';
 import type { AttributeValue } from '../cases/cases.repo.ts';
 import { settingsOf } from '../studies/studies.repo.ts';

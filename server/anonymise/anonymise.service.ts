@@ -8,7 +8,7 @@
 // lead stores random ones with "assign missing" (or regenerates all).
 import type { Db } from '../lib/db.ts';
 import { HttpError, notFound } from '../lib/errors.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { pseudonymWord } from '../analysis/analysis.rules.ts';
 import { analysisService } from '../analysis/analysis.service.ts';
 import { casesService, parseAliases } from '../cases/cases.service.ts';

@@ -4,7 +4,7 @@
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, notFound } from '../lib/errors.ts';
 import type { MessageKey } from '../lib/i18n.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import type { MemberRow } from '../studies/studies.repo.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';

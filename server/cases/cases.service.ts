@@ -3,7 +3,7 @@
 // transaction; reads for pages fetch whole sets.
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, notFound } from '../lib/errors.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { CsvSyntaxError, decodeUtf8, parseCsv } from './cases.csv.ts';
 import type { AttributeType, AttributeValue, CaseFullRow, CaseWrite, MeasureRow, MeasureWrite } from './cases.repo.ts';
 import { checkMeasureRecords, type CaseInput, type CaseLookup, type CsvProblem } from './cases.schemas.ts';

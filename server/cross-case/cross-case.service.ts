@@ -7,7 +7,7 @@
 import type { AnalysisCase, AnalysisModel, AnalysisService, Correlation } from '../analysis/analysis.service.ts';
 import type { ClassName } from '../analysis/analysis.rules.ts';
 import { attributeColumns, type AttributeColumn } from '../cases/cases.view.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import type { StudyRow } from '../studies/studies.repo.ts';
 import { contingency, orderCases, pairCount, type ContingencyTable, type Direction } from './cross-case.rules.ts';
 

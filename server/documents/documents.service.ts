@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, RuleError } from '../lib/errors.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { extractIsolated } from './documents.extract.ts';
 import { recognise } from './documents.sniff.ts';
 import type { StoredUpload } from './documents.storage.ts';

@@ -2,7 +2,7 @@
 // Written with its audit entry in one transaction.
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, RuleError } from '../lib/errors.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 
 export interface EvidenceInput {
   /** 'interview:KEY' or 'document:KEY' */

@@ -5,7 +5,7 @@
 // blind), so an export never shows more than the pages do.
 import type { Writable } from 'node:stream';
 import type { Db } from '../lib/db.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { agreementCsv } from '../agreement/agreement.csv.ts';
 import { agreementService } from '../agreement/agreement.service.ts';
 import { analysisService } from '../analysis/analysis.service.ts';

@@ -8,7 +8,7 @@ import type { Db } from '../lib/db.ts';
 import { FormRefusal, notFound } from '../lib/errors.ts';
 import { groupBy } from '../lib/collections.ts';
 import type { MessageKey } from '../lib/i18n.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import type { BankQuestion } from './guides.repo.ts';
 
 /**

@@ -3,7 +3,7 @@
 // Every change is written with its audit entry in one transaction.
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, RuleError } from '../lib/errors.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { STATUSES, STEP_COLUMNS, STEPS, type InterviewRow, type InterviewWrite } from './interviews.repo.ts';
 import type { InterviewForm } from './interviews.schemas.ts';
 

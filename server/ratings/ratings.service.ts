@@ -10,7 +10,7 @@ import { FormRefusal, forbidden, HttpError, notFound } from '../lib/errors.ts';
 import type { FieldErrors } from '../http/forms.ts';
 import { toCsv } from '../lib/csv.ts';
 import { translate } from '../lib/i18n.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { RATER_ROLES } from '../assignment/assignment.service.ts';
 import { CsvSyntaxError, decodeUtf8, parseCsv, type CsvRecord } from '../cases/cases.csv.ts';
 import type { CaseLookup, CsvProblem } from '../cases/cases.schemas.ts';

@@ -6,7 +6,7 @@
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, forbidden, HttpError, notFound } from '../lib/errors.ts';
 import { translate } from '../lib/i18n.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import { settingsOf } from '../studies/studies.repo.ts';
 import type { ItemRow } from './reconcile.repo.ts';
 import { assess, assessItem, bulkApplies, bulkScore, finalOf, MAX_COMMENTS, queueOrder, type BulkRule, type Score } from './reconcile.rules.ts';

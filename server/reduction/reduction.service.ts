@@ -3,7 +3,7 @@
 // groupings), in a constant number of statements. Decisions are written by analysis.service.ts
 // (decideReduction, revertReduction), which audits them.
 import type { AnalysisModel, AnalysisService } from '../analysis/analysis.service.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import type { StudyRow } from '../studies/studies.repo.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 

@@ -13,7 +13,7 @@ import type { AnalysisService } from '../analysis/analysis.service.ts';
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, HttpError, notFound } from '../lib/errors.ts';
 import { translator } from '../lib/i18n.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import type { StudyRow } from '../studies/studies.repo.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 import { mapTexts, type ReportContent } from './reports.blocks.ts';

@@ -4,7 +4,7 @@
 // number of cases. Writes go to analysis.service.ts setCaseAnalysis.
 import { notFound } from '../lib/errors.ts';
 import type { AnalysisCase, AnalysisModel, AnalysisService } from '../analysis/analysis.service.ts';
-import type { Repos } from '../services.ts';
+import type { Repos } from '../repos.ts';
 import type { StudyRow } from '../studies/studies.repo.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 

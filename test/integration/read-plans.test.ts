@@ -4,7 +4,7 @@
 // here are the plans users get.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/lib/db.ts';
-import { createRepos, type Repos } from '../../server/services.ts';
+import { createRepos, type Repos } from '../../server/repos.ts';
 import { freshDb, type StatementCounter } from '../helpers/app.ts';
 
 describe('read plans (no statement reads a whole table for one case or one study)', () => {
