@@ -363,7 +363,7 @@ CREATE TABLE studies (
   created_by                     INTEGER REFERENCES users (id),
   created_at                     TEXT    NOT NULL,
   updated_at                     TEXT    NOT NULL
-, framework_title TEXT NOT NULL DEFAULT '', framework_revision INTEGER NOT NULL DEFAULT 0, pseudonym_word TEXT NOT NULL DEFAULT '' CHECK (length(pseudonym_word) <= 100)) STRICT;
+, framework_title TEXT NOT NULL DEFAULT '', framework_revision INTEGER NOT NULL DEFAULT 0, pseudonym_word TEXT NOT NULL DEFAULT '' CHECK (length(pseudonym_word) <= 100), viewers_see_fieldwork INTEGER NOT NULL DEFAULT 0 CHECK (viewers_see_fieldwork IN (0, 1))) STRICT;
 
 CREATE TABLE study_counts (
   study_id   INTEGER PRIMARY KEY REFERENCES studies (id) ON DELETE CASCADE,
@@ -455,6 +455,25 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TRIGGER evidence_cited_kept BEFORE DELETE ON evidence
+WHEN EXISTS (SELECT 1 FROM rating_evidence re JOIN ratings r ON r.id = re.rating_id
+             WHERE re.evidence_id = OLD.id AND r.submitted_at IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'evidence cited by a submitted rating cannot be removed'); END;
+
+CREATE TRIGGER evidence_cited_stays BEFORE UPDATE OF case_id ON evidence
+WHEN NEW.case_id IS NOT OLD.case_id
+  AND EXISTS (SELECT 1 FROM rating_evidence re JOIN ratings r ON r.id = re.rating_id
+              WHERE re.evidence_id = OLD.id AND r.submitted_at IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'evidence cited by a submitted rating cannot move to another case'); END;
+
+CREATE TRIGGER rating_evidence_submitted_fixed BEFORE UPDATE ON rating_evidence
+WHEN (SELECT submitted_at FROM ratings WHERE id = OLD.rating_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'the evidence a submitted rating cites cannot be changed'); END;
+
+CREATE TRIGGER rating_evidence_submitted_kept BEFORE DELETE ON rating_evidence
+WHEN (SELECT submitted_at FROM ratings WHERE id = OLD.rating_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'the evidence a submitted rating cites cannot be removed'); END;
 
 CREATE TRIGGER ratings_reconciled_locked BEFORE UPDATE OF submitted_at ON ratings
 WHEN OLD.submitted_at IS NOT NULL AND NEW.submitted_at IS NULL

@@ -1,5 +1,7 @@
 // Interface texts of cases, English and Dutch.
 export const en = {
+  'cases.fieldworkClosed.title': 'Fieldwork',
+  'cases.fieldworkClosed.text': 'Interview notes, documents and evidence are for the research team. A lead can open them to viewers in the study’s settings; the coverage per condition is open to you.',
   'cases.new': 'New case',
   'cases.create': 'Add the case',
   'cases.edit': 'Edit the case',
@@ -105,6 +107,8 @@ export const en = {
 } as const;
 
 export const nl: Record<keyof typeof en, string> = {
+  'cases.fieldworkClosed.title': 'Veldwerk',
+  'cases.fieldworkClosed.text': 'Interviewverslagen, documenten en bewijsstukken zijn voor het onderzoeksteam. Een projectleider kan ze in de instellingen van het onderzoek openzetten voor meelezers; de dekking per conditie kunt u inzien.',
   'cases.new': 'Nieuwe casus',
   'cases.create': 'Casus toevoegen',
   'cases.edit': 'Casus bewerken',

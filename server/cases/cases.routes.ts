@@ -123,14 +123,15 @@ export function casesRoutes(s: Services): RouteDef[] {
     cachedPage('/studies/:id/cases/:case', studyRole('viewer'), (req, res) => {
       const data = s.cases.casePage(req.study!.id, caseKey(req));
       const view = casePageView(req.study!.id, data, req.t, req.language);
+      // The fieldwork of the case (its interviews, documents and evidence), for those who may read it.
+      const fieldwork = res.locals.fieldworkOpen === true;
       res.render('cases/show', {
         title: view.name,
         c: view,
         canEdit: canEdit(req),
-        // The fieldwork of the case: its interviews, documents and evidence.
-        interviews: s.repos.interviews.listForCase(data.row.id).map(interviewView),
-        documents: s.repos.documents.listForCase(data.row.id),
-        evidence: s.repos.evidence.list(req.study!.id, { caseKey: data.row.key }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
+        interviews: fieldwork ? s.repos.interviews.listForCase(data.row.id).map(interviewView) : [],
+        documents: fieldwork ? s.repos.documents.listForCase(data.row.id) : [],
+        evidence: fieldwork ? s.repos.evidence.list(req.study!.id, { caseKey: data.row.key }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })) : [],
       });
     }),
 

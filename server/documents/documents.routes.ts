@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
+import { FIELDWORK, route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
@@ -53,7 +53,7 @@ export function documentsRoutes(s: Services, config: Pick<Config, 'uploadsDir' |
 
   return [
     /** @route GET /studies/:id/cases/:case/documents */
-    route('get', '/studies/:id/cases/:case/documents', studyRole('viewer'), (req, res) => render(req, res)),
+    route('get', '/studies/:id/cases/:case/documents', FIELDWORK, (req, res) => render(req, res)),
 
     /** @route POST /studies/:id/cases/:case/documents — multipart: _csrf, title, kind, date, file. */
     uploadRoute('/studies/:id/cases/:case/documents', studyRole('researcher'), documentUpload(path.join(config.uploadsDir, '.incoming'), config.documentMaxBytes), (req, res) => {
@@ -73,7 +73,7 @@ export function documentsRoutes(s: Services, config: Pick<Config, 'uploadsDir' |
     }),
 
     /** @route GET /studies/:id/documents/:doc/download */
-    route('get', '/studies/:id/documents/:doc/download', studyRole('viewer'), (req, res) => {
+    route('get', '/studies/:id/documents/:doc/download', FIELDWORK, (req, res) => {
       const doc = s.repos.documents.findByKey(req.study!.id, String(req.params.doc));
       if (!doc?.storage_name) throw notFound();
       const file = s.documents.pathOf(doc.storage_name);

@@ -1,5 +1,6 @@
 // SQL for evidence and for coverage: which sources of a case bear on which condition.
 import type { Db } from '../lib/db.ts';
+import { NOT_BLIND } from '../ratings/ratings.repo.ts';
 
 export interface EvidenceRow {
   id: number;
@@ -60,6 +61,14 @@ export function evidenceRepo(db: Db) {
   );
   const link = db.prepare<[number, number]>('INSERT INTO evidence_conditions (evidence_id, condition_id) VALUES (?, ?)');
   const remove = db.prepare<[number]>('DELETE FROM evidence WHERE id = ?');
+  // The submitted ratings that cite a piece of evidence; who cited it is a rater's evidence choice,
+  // so it is named only where the case's ratings may be read (NOT_BLIND).
+  const citations = db.prepare<[number], { rater: string; code: string; open: 0 | 1 }>(
+    `SELECT u.name AS rater, k.code, ${NOT_BLIND} AS open
+     FROM rating_evidence re JOIN ratings r ON r.id = re.rating_id JOIN cases c ON c.id = r.case_id
+       JOIN conditions k ON k.id = r.condition_id JOIN users u ON u.id = r.rater_id
+     WHERE re.evidence_id = ? AND r.submitted_at IS NOT NULL ORDER BY k.position, u.name`,
+  );
   const coverage = db.prepare<{ studyId: number; caseId: number | null }, CoverageRow>(
     `SELECT i.case_id, k.code, 'interview:' || i.key AS source
        FROM interview_conditions ic JOIN interviews i ON i.id = ic.interview_id JOIN conditions k ON k.id = ic.condition_id
@@ -86,6 +95,8 @@ export function evidenceRepo(db: Db) {
       for (const c of conditionIds) link.run(id, c);
       return id;
     },
+    /** The submitted ratings that cite this evidence (rater, condition, and whether the case is open). */
+    citations: (evidenceId: number) => citations.all(evidenceId),
     remove: (id: number) => remove.run(id),
     /** Every (case, condition, source) pair of the study, or of one case. */
     coverage: (studyId: number, caseId: number | null = null) => coverage.all({ studyId, caseId }),

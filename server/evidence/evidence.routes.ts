@@ -2,7 +2,7 @@
 // (which conditions of a case rest on fewer than two independent sources; report 000, B.3).
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { route, studyRole, type RouteDef } from '../http/authorize.ts';
+import { FIELDWORK, route, studyRole, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
@@ -48,7 +48,7 @@ export function evidenceRoutes(s: Services): RouteDef[] {
 
   return [
     /** @route GET /studies/:id/evidence — filters: ?case=KEY, ?condition=CODE, ?source=interview:KEY */
-    route('get', '/studies/:id/evidence', studyRole('viewer'), (req, res) => {
+    route('get', '/studies/:id/evidence', FIELDWORK, (req, res) => {
       const filter = {
         caseKey: typeof req.query.case === 'string' && req.query.case ? req.query.case : undefined,
         code: typeof req.query.condition === 'string' && req.query.condition ? req.query.condition : undefined,
@@ -96,11 +96,12 @@ export function evidenceRoutes(s: Services): RouteDef[] {
     route('post', '/studies/:id/evidence/:evidenceId/delete', studyRole('researcher'), (req, res) => {
       try {
         s.evidence.remove(req.study!.id, Number(req.params.evidenceId), req.user!.id);
+        setFlash(req, { kind: 'success', key: 'evidence.deleted' });
       } catch (err) {
-        if (err instanceof RuleError) throw notFound();
-        throw err;
+        if (!(err instanceof RuleError)) throw err;
+        if (err.messageKey === 'error.notFound') throw notFound();
+        setFlash(req, { kind: 'error', key: err.messageKey, params: err.params });
       }
-      setFlash(req, { kind: 'success', key: 'evidence.deleted' });
       res.redirect(303, safeNext(req.body.returnTo) !== '/' ? safeNext(req.body.returnTo) : `/studies/${req.study!.id}/evidence`);
     }),
 

@@ -46,6 +46,12 @@ export function evidenceService(deps: { db: Db; repos: Repos; now: () => Date })
       db.transaction(() => {
         const before = repos.evidence.findById(studyId, evidenceId);
         if (!before) throw new RuleError('error.notFound');
+        // Part of a locked rating (a trigger keeps it so whoever writes); refused here with a reason.
+        const cited = repos.evidence.citations(evidenceId);
+        if (cited.length) {
+          if (cited.some((c) => c.open === 0)) throw new RuleError('evidence.citedBlind', { count: cited.length });
+          throw new RuleError('evidence.cited', { ratings: cited.map((c) => `${c.rater} (${c.code})`).join(', ') });
+        }
         repos.evidence.remove(evidenceId);
         repos.audit.record({ at: deps.now().toISOString(), actorId, studyId, entity: 'evidence', entityId: evidenceId, action: 'delete', before });
       })();

@@ -2,7 +2,7 @@
 // module turns that declaration into a check that runs before the handler.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbidden, notFound } from '../lib/errors.ts';
-import { ROLE_RANK, type StudyRole, type StudiesRepo } from '../studies/studies.repo.ts';
+import { ROLE_RANK, type StudyRole, type StudyRow, type StudiesRepo } from '../studies/studies.repo.ts';
 
 export type Access =
   | { kind: 'public' }
@@ -11,13 +11,26 @@ export type Access =
   | { kind: 'user' }
   | { kind: 'admin' }
   /** A member of the study in `:id` with at least this role; site administrators count as leads. */
-  | { kind: 'study'; role: StudyRole };
+  | { kind: 'study'; role: StudyRole }
+  /** Raw fieldwork: a researcher or lead of the study in `:id`, or a viewer where the study opened it to viewers. */
+  | { kind: 'fieldwork' };
 
 export const PUBLIC: Access = { kind: 'public' };
 export const SETUP: Access = { kind: 'setup' };
 export const USER: Access = { kind: 'user' };
 export const ADMIN: Access = { kind: 'admin' };
 export const studyRole = (role: StudyRole): Access => ({ kind: 'study', role });
+/** Interview notes, document text and downloads, evidence lists and search (PRODUCT.md, Who uses it). */
+export const FIELDWORK: Access = { kind: 'fieldwork' };
+
+/**
+ * Whether a study role may read the raw fieldwork: researchers and leads always, viewers (a client,
+ * a steering committee) only where a lead opened it to them with the study's logged setting. The one
+ * place of this rule: routes declare FIELDWORK, pages that show fieldwork among other things ask here.
+ */
+export function readsFieldwork(role: StudyRole, study: Pick<StudyRow, 'viewers_see_fieldwork'>): boolean {
+  return roleAtLeast(role, 'researcher') || study.viewers_see_fieldwork === 1;
+}
 
 export interface RouteDef {
   method: 'get' | 'post';
@@ -70,18 +83,21 @@ export function authorize(access: Access, deps: { studies: StudiesRepo; hasUsers
       case 'admin':
         if (!req.user) return toLogin(req, res);
         return req.user.isAdmin ? next() : next(forbidden());
-      case 'study': {
+      case 'study':
+      case 'fieldwork': {
         if (!req.user) return toLogin(req, res);
         const studyId = Number(req.params.id);
         if (!Number.isSafeInteger(studyId) || studyId < 1) return next(notFound());
         const found = deps.studies.findWithRole(studyId, req.user.id);
         if (!found) return next(notFound());
         const role = effectiveStudyRole(req.user.isAdmin, found.role);
-        if (!roleAtLeast(role, access.role)) return next(forbidden());
+        const allowed = access.kind === 'fieldwork' ? role !== null && readsFieldwork(role, found.study) : roleAtLeast(role, access.role);
+        if (!allowed) return next(forbidden());
         req.study = found.study;
         req.studyRole = role!;
         res.locals.study = found.study;
         res.locals.studyRole = role!;
+        res.locals.fieldworkOpen = readsFieldwork(role!, found.study);
         return next();
       }
     }

@@ -1,7 +1,7 @@
 // Interviews: the study's list, logging one for a case, the interview page with its notes, editing
 // (a stale form keeps the user's text), and removal by a lead.
 import type { Request, Response } from 'express';
-import { route, studyRole, type RouteDef } from '../http/authorize.ts';
+import { FIELDWORK, route, studyRole, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
@@ -67,7 +67,7 @@ export function interviewsRoutes(s: Services): RouteDef[] {
 
   return [
     /** @route GET /studies/:id/interviews — every interview of the study, by case. */
-    route('get', '/studies/:id/interviews', studyRole('viewer'), (req, res) => {
+    route('get', '/studies/:id/interviews', FIELDWORK, (req, res) => {
       res.render('interviews/index', {
         title: req.t('interviews.title'),
         interviews: s.repos.interviews.listForStudy(req.study!.id).map(interviewView),
@@ -89,7 +89,7 @@ export function interviewsRoutes(s: Services): RouteDef[] {
     route('post', '/studies/:id/interviews', studyRole('researcher'), (req, res) => save(req, res, null)),
 
     /** @route GET /studies/:id/interviews/:interview */
-    route('get', '/studies/:id/interviews/:interview', studyRole('viewer'), (req, res) => {
+    route('get', '/studies/:id/interviews/:interview', FIELDWORK, (req, res) => {
       const row = find(req);
       res.render('interviews/show', {
         title: `${row.case_name} · ${row.date ?? row.key}`,

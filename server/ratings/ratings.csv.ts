@@ -49,10 +49,11 @@ export interface RatingImportStudy {
   /** Every existing rating by slotKey → whether it is submitted. */
   existing: ReadonlyMap<string, boolean>;
   /**
-   * The ratable codes on a rater's form of a case, in framework order: what the form's submit
-   * requires (`ratable`, less the conditions a reduction dropped that the rater has not rated).
+   * The ratable codes an imported set must cover, in framework order: `ratable` less every condition
+   * an active reduction dropped. Unlike the rating form's list it does not depend on what the rater
+   * has drafted, so no message of the import can tell the lead which conditions a rater drafted.
    */
-  formCodes: (caseId: number, raterId: number) => readonly string[];
+  required: readonly string[];
   /** The reason stored for an NA (or empty) score without a reason of its own. */
   defaultReason: string;
 }
@@ -74,6 +75,11 @@ export interface RatingImportPlan {
   addRaters: Map<number, number[]>;
   /** How many rows replace a draft of their rater. */
   replacedDrafts: number;
+  /**
+   * The drafts the import discards: a rater's drafts of a case the file completes, on conditions it
+   * does not hold (only conditions a reduction dropped, since the file covers all others).
+   */
+  discardedDrafts: { caseId: number; code: string; raterId: number }[];
 }
 
 export const slotKey = (caseId: number, code: string, raterId: number) => `${caseId}\u0000${code}\u0000${raterId}`;
@@ -228,9 +234,13 @@ export function checkRatingRecords(records: readonly CsvRecord[], study: RatingI
     rows.push(row);
   }
 
-  // Imported ratings are submitted, and a rater's ratings of a case are submitted all together (a
-  // draft next to submitted ratings could never be submitted): a rater's other drafts of the case
-  // must be in the file too.
+  // Imported ratings are submitted, and a rater's ratings of a case are submitted all together, so,
+  // as on the rating form, only as a complete set: every required condition needs a complete rating
+  // in the file (the form's rule, missingCodes) or one the rater submitted before. A condition on a
+  // refused line of theirs has its own problem already. What is missing is decided from the file and
+  // the submitted ratings alone, never from the rater's drafts (blinding: a lead must not learn which
+  // conditions a rater drafted). Their drafts the file does not hold can then only be of dropped
+  // conditions; a draft next to submitted ratings could never be submitted, so those are discarded.
   const draftsOf = new Map<string, string[]>();
   const submittedOf = new Map<string, Set<string>>();
   for (const [slot, submitted] of study.existing) {
@@ -239,25 +249,19 @@ export function checkRatingRecords(records: readonly CsvRecord[], study: RatingI
     if (submitted) submittedOf.set(pair, (submittedOf.get(pair) ?? new Set()).add(code!));
     else draftsOf.set(pair, [...(draftsOf.get(pair) ?? []), code!]);
   }
+  const discardedDrafts: RatingImportPlan['discardedDrafts'] = [];
   for (const [pair, entry] of inFile) {
     if (problems.length >= MAX_REPORTED_PROBLEMS) break;
-    const left = (draftsOf.get(pair) ?? []).filter((code) => !entry.codes.has(code));
-    // Counts only: the lead must not learn which conditions a rater has drafted. (The list of missing
-    // conditions below is left out here for that reason: drafts not in the file are among them.)
-    if (left.length) {
-      problems.push({ line: entry.line, key: 'ratings.csv.otherDrafts', params: { email: entry.email, case: study.caseKeys.get(entry.caseId) ?? '', count: left.length } });
-      continue;
-    }
-    // Submitting a rater's ratings may end the case's blinding (ALL_SUBMITTED in ratings.repo.ts),
-    // so, as on the rating form, they are submitted only as a complete set: every condition of the
-    // rater's form needs a complete rating in the file (the form's rule, missingCodes) or one the
-    // rater submitted before. A condition on a refused line of theirs has its own problem already.
     const refused = refusedCodes.get(pair);
     const submitted = submittedOf.get(pair);
-    const missing = missingCodes(study.formCodes(entry.caseId, entry.raterId), entry.rows.map((r) => ({ code: r.code, score: r.score, cannot_judge_reason: r.reason })))
+    const missing = missingCodes(study.required, entry.rows.map((r) => ({ code: r.code, score: r.score, cannot_judge_reason: r.reason })))
       .filter((code) => !submitted?.has(code) && !refused?.has(code));
     if (missing.length) {
       problems.push({ line: entry.line, key: 'ratings.csv.incomplete', params: { email: entry.email, case: study.caseKeys.get(entry.caseId) ?? '', count: missing.length, codes: missing.join(', ') } });
+      continue;
+    }
+    for (const code of draftsOf.get(pair) ?? []) {
+      if (!entry.codes.has(code)) discardedDrafts.push({ caseId: entry.caseId, code, raterId: entry.raterId });
     }
   }
 
@@ -268,7 +272,7 @@ export function checkRatingRecords(records: readonly CsvRecord[], study: RatingI
     const added = list.slice((study.raters.get(caseId) ?? []).length);
     if (added.length) addRaters.set(caseId, added);
   }
-  return { ok: true, plan: { rows, addRaters, replacedDrafts } };
+  return { ok: true, plan: { rows, addRaters, replacedDrafts, discardedDrafts } };
 }
 
 /** Problems in the order of their lines; the ones about the whole file last. */

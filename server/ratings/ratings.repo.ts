@@ -71,11 +71,14 @@ export interface BlindState {
 export const RATABLE = `(k.kind = 'rated' AND NOT EXISTS (SELECT 1 FROM conditions ch WHERE ch.parent_id = k.id))`;
 
 /**
- * Whether every assigned rater of a case (aliased `c`) has submitted: the case has raters, and each of
- * them has ratings and no draft among them (submitting locks all of a rater's ratings of the case at
- * once; a reopen makes them all drafts). Reconciliation and agreement start from here.
+ * Whether every assigned rater of a case (aliased `c`) has submitted: the case has its study's
+ * `raters_per_case` raters (fewer — one rater imported before a second was assigned, or a study that
+ * raised the number — keeps it blind), and each of them has ratings and no draft among them
+ * (submitting locks all of a rater's ratings of the case at once; a reopen makes them all drafts).
+ * Reconciliation and agreement start from here.
  */
-export const ALL_SUBMITTED = `(EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id)
+export const ALL_SUBMITTED = `((SELECT count(*) FROM case_raters cr WHERE cr.case_id = c.id)
+          >= (SELECT s.raters_per_case FROM studies s WHERE s.id = c.study_id)
     AND NOT EXISTS (SELECT 1 FROM case_raters cr WHERE cr.case_id = c.id AND (
           NOT EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id)
           OR EXISTS (SELECT 1 FROM ratings x WHERE x.case_id = c.id AND x.rater_id = cr.user_id AND x.submitted_at IS NULL))))`;
@@ -144,6 +147,10 @@ export function ratingsRepo(db: Db) {
     'DELETE FROM ratings WHERE case_id = ? AND condition_id = ? AND rater_id = ? AND submitted_at IS NULL',
   );
   const clearEvidence = db.prepare<[number]>('DELETE FROM rating_evidence WHERE rating_id = ?');
+  const clearDraftEvidence = db.prepare<{ caseId: number; conditionId: number; raterId: number }>(
+    `DELETE FROM rating_evidence WHERE rating_id IN (SELECT id FROM ratings
+       WHERE case_id = @caseId AND condition_id = @conditionId AND rater_id = @raterId AND submitted_at IS NULL)`,
+  );
   const linkEvidence = db.prepare<[number, number]>('INSERT INTO rating_evidence (rating_id, evidence_id) VALUES (?, ?)');
   const submit = db.prepare<{ caseId: number; raterId: number; now: string }>(
     'UPDATE ratings SET submitted_at = @now, updated_at = @now WHERE case_id = @caseId AND rater_id = @raterId AND submitted_at IS NULL',
@@ -208,8 +215,15 @@ export function ratingsRepo(db: Db) {
     /** Every rating slot of the study with whether it is submitted (for the import's checks; no scores). */
     slots: (studyId: number) => slots.all(studyId),
     /** Writes an imported, submitted rating; undefined when that slot is submitted already. */
-    importSubmitted: (r: { caseId: number; conditionId: number; raterId: number; score: number | null; reason: string | null; rationale: string; now: string }) =>
-      importSubmitted.get(r)?.id,
+    /**
+     * Stores an imported rating as submitted, replacing the rater's draft of it (whose cited evidence
+     * belonged to the text the import replaces, so it goes first: a submitted rating's citations are
+     * locked). Undefined when the rating was submitted already.
+     */
+    importSubmitted: (r: { caseId: number; conditionId: number; raterId: number; score: number | null; reason: string | null; rationale: string; now: string }) => {
+      clearDraftEvidence.run({ caseId: r.caseId, conditionId: r.conditionId, raterId: r.raterId });
+      return importSubmitted.get(r)?.id;
+    },
     /** Records an explicit unblinding; false when the case was unblinded already. */
     unblind: (caseId: number, actorId: number, now: string) => unblind.run({ caseId, actorId, now }).changes === 1,
   };

@@ -164,7 +164,8 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
         own.submit(row.id, userId, at);
         repos.audit.record({
           at, actorId: userId, studyId, entity: 'case', entityId: row.id, action: 'submit-ratings',
-          after: { case: row.key, ratings: ratings.length, cannotJudge: ratings.filter((r) => r.score === null).length },
+          // Counts only, and no cannot-judge count: a lead reads the log while the case is blind.
+          after: { case: row.key, ratings: ratings.length },
         });
       })();
     },
@@ -193,9 +194,12 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
       return db.transaction(() => {
         const { row } = caseOf(studyId, caseKey);
         if (!own.isBlind(row.id)) return false;
+        const progress = own.progressOfCase(row.id);
+        // A lead who rates the case must not see the others' scores beside their own drafts.
+        const mine = progress.find((p) => p.user_id === actorId);
+        if (mine && (mine.drafts > 0 || mine.submitted === 0)) throw new HttpError(409, 'ratings.unblindOwnDrafts', { case: row.name });
         const at = deps.now().toISOString();
         own.unblind(row.id, actorId, at);
-        const progress = own.progressOfCase(row.id);
         repos.audit.record({
           at, actorId, studyId, entity: 'case', entityId: row.id, action: 'unblind',
           before: { case: row.key, blind: true },
@@ -244,8 +248,7 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
           raters,
           attendees: new Map([...groupIds(repos.assignment.attendance(studyId), (a) => a.case_id, (a) => a.user_id)].map(([id, users]) => [id, new Set(users)])),
           existing: new Map(own.slots(studyId).map((r) => [slotKey(r.case_id, r.code, r.rater_id), r.submitted === 1])),
-          // One statement per (case, rater) with valid rows in the file.
-          formCodes: (caseId, raterId) => formOf(studyId, ratable, caseId, raterId),
+          required: formCodes(ratable, reductions.dropped(studyId)),
           defaultReason: translate(study.language, 'ratings.import.naReason'),
         });
         if (!checked.ok) return checked;
@@ -254,14 +257,13 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
         const keyOf = new Map(cases.map((c) => [c.id, c.key]));
         const emailOf = new Map(members.map((m) => [m.user_id, m.email]));
         for (const [caseId, added] of plan.addRaters) repos.assignment.setRaters(caseId, [...(raters.get(caseId) ?? []), ...added]);
+        for (const d of plan.discardedDrafts) own.removeDraft(d.caseId, loaded.conditionIds.get(d.code)!, d.raterId);
         for (const r of plan.rows) {
           const id = own.importSubmitted({
             caseId: r.caseId, conditionId: loaded.conditionIds.get(r.code)!, raterId: r.raterId,
             score: r.score, reason: r.reason, rationale: r.rationale, now: at,
           });
           if (id === undefined) throw lockedError(); // checked above; a submitted rating is never overwritten
-          // A replaced draft's cited evidence belonged to the text the file replaces.
-          own.setEvidence(id, []);
         }
         const touched = [...new Set(plan.rows.map((r) => r.caseId))];
         repos.audit.record({
@@ -269,7 +271,6 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
           after: {
             file: fileName,
             ratings: plan.rows.length,
-            cannotJudge: plan.rows.filter((r) => r.score === null).length,
             replacedDrafts: plan.replacedDrafts,
             cases: touched.map((id) => keyOf.get(id)),
             ratersAdded: [...plan.addRaters].map(([caseId, ids]) => ({ case: keyOf.get(caseId), raters: ids.map((id) => emailOf.get(id)) })),

@@ -22,7 +22,15 @@ export function reductionRepo(db: Db) {
        AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.case_id = cr.case_id AND g.condition_id = r.condition_id AND g.rater_id = @raterId)`,
   );
 
+  const active = db.prepare<[number], { code: string; method: ReductionMethod }>(
+    `SELECT k.code, r.method FROM reductions r JOIN conditions k ON k.id = r.condition_id WHERE r.study_id = ? AND r.reverted_at IS NULL`,
+  );
+
   return {
+    /** The codes an active decision drops, whoever rated them (the ratings CSV import's required set). */
+    dropped(studyId: number): Set<string> {
+      return new Set(active.all(studyId).filter((r) => dropsCondition(r.method)).map((r) => r.code));
+    },
     /**
      * The codes a rater's form of a case leaves out (one statement): conditions dropped by an active
      * decision (method 1, 2 or 4) that this rater has not rated in this case. A condition the rater

@@ -1,6 +1,6 @@
 // Search in a study: every member may search what every member may read (interview notes, document
 // text, evidence quotes; ratings and rationales are never indexed).
-import { route, studyRole, type RouteDef } from '../http/authorize.ts';
+import { FIELDWORK, route, studyRole, type RouteDef } from '../http/authorize.ts';
 import type { Services } from '../services.ts';
 import { BadQueryError } from './search.repo.ts';
 import { hitView } from './search.view.ts';
@@ -8,7 +8,7 @@ import { hitView } from './search.view.ts';
 export function searchRoutes(s: Services): RouteDef[] {
   return [
     /** @route GET /studies/:id/search?q= */
-    route('get', '/studies/:id/search', studyRole('viewer'), (req, res) => {
+    route('get', '/studies/:id/search', FIELDWORK, (req, res) => {
       const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 500) : '';
       let hits: ReturnType<typeof hitView>[] = [];
       let problem = false;

@@ -8,7 +8,7 @@ export const en = {
   'studies.settings.scaleMin': 'Lowest score',
   'studies.settings.scaleMax': 'Highest score',
   'studies.settings.ratersPerCaseHint':
-    'How many raters score each case independently: {min} to {max}. It cannot be set below the number of raters a case already has.',
+    'How many raters score each case independently: {min} to {max}. A case stays blind until it has this many raters and every one of them has submitted, so raising it makes every case with fewer raters blind again (its reconciliation waits) until the new raters are assigned and submit. It cannot be set below the number of raters a case already has.',
   'studies.settings.blindRatingLabel': 'Rate blind',
   'studies.settings.blindRatingHint':
     'While on, a rater sees no other rater’s scores and a lead sees only progress until every rater of the case has submitted. Switching it off makes every submitted rating visible at once to the lead and to the other raters of the case; drafts stay private.',
@@ -20,6 +20,9 @@ export const en = {
   'studies.settings.secondRaterLabel': 'Only the first rater may have attended an interview of the case',
   'studies.settings.secondRaterHint':
     'The second and later raters then work from the approved interview reports only. It cannot be switched on while a case has such a rater who attended one of its interviews.',
+  'studies.settings.viewersFieldworkLabel': 'Viewers may read the fieldwork',
+  'studies.settings.viewersFieldworkHint':
+    'Viewers (a client, a steering committee) always read the framework, reconciled results, analyses and reports. Only with this on do they also read interview notes, documents, evidence and search. Every change is recorded in the audit log.',
   'studies.settings.wholeNumber': 'Enter a whole number, such as 5.',
   'studies.settings.scaleMinRange': 'The lowest score must be from {min} to {max}.',
   'studies.settings.scaleMaxRange': 'The highest score must be from {min} to {max}.',
@@ -46,7 +49,7 @@ export const nl: Record<keyof typeof en, string> = {
   'studies.settings.scaleMin': 'Laagste score',
   'studies.settings.scaleMax': 'Hoogste score',
   'studies.settings.ratersPerCaseHint':
-    'Hoeveel beoordelaars elke casus onafhankelijk scoren: {min} tot en met {max}. Niet lager dan het aantal beoordelaars dat een casus al heeft.',
+    'Hoeveel beoordelaars elke casus onafhankelijk scoren: {min} tot en met {max}. Een casus blijft blind tot hij zoveel beoordelaars heeft en die allemaal hebben ingediend; een hoger aantal maakt elke casus met minder beoordelaars dus weer blind (de afstemming wacht) tot de nieuwe beoordelaars zijn toegewezen en hebben ingediend. Niet lager dan het aantal beoordelaars dat een casus al heeft.',
   'studies.settings.blindRatingLabel': 'Blind beoordelen',
   'studies.settings.blindRatingHint':
     'Zolang dit aan staat, ziet een beoordelaar geen scores van andere beoordelaars en ziet een projectleider alleen de voortgang, tot alle beoordelaars van de casus hebben ingediend. Zet je dit uit, dan is elke ingediende score meteen zichtbaar voor de projectleider en de andere beoordelaars van de casus; concepten blijven privé.',
@@ -58,6 +61,9 @@ export const nl: Record<keyof typeof en, string> = {
   'studies.settings.secondRaterLabel': 'Alleen de eerste beoordelaar mag bij een interview van de casus zijn geweest',
   'studies.settings.secondRaterHint':
     'De tweede en volgende beoordelaars werken dan alleen vanuit de goedgekeurde gespreksverslagen. Dit kan niet aan zolang een casus zo’n beoordelaar heeft die bij een van haar interviews was.',
+  'studies.settings.viewersFieldworkLabel': 'Meelezers mogen het veldwerk lezen',
+  'studies.settings.viewersFieldworkHint':
+    'Meelezers (een opdrachtgever, een begeleidingscommissie) lezen altijd het raamwerk, de afgestemde resultaten, analyses en rapporten. Alleen als dit aan staat lezen ze ook interviewverslagen, documenten, bewijsstukken en de zoekfunctie. Elke wijziging komt in het auditlog.',
   'studies.settings.wholeNumber': 'Vul een heel getal in, zoals 5.',
   'studies.settings.scaleMinRange': 'De laagste score moet {min} tot en met {max} zijn.',
   'studies.settings.scaleMaxRange': 'De hoogste score moet {min} tot en met {max} zijn.',

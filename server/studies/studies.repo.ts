@@ -18,6 +18,8 @@ export interface StudyRow {
   blind_rating: 0 | 1;
   classification: 'relative' | 'absolute';
   second_rater_not_at_interviews: 0 | 1;
+  /** A lead opened the raw fieldwork (notes, documents, evidence, search) to the study's viewers. */
+  viewers_see_fieldwork: 0 | 1;
   framework_title: string;
   framework_revision: number;
   /** The word pseudonyms are made of; '' = the default for the language (analysis.rules.ts pseudonymWord). */
@@ -44,6 +46,7 @@ export function settingsOf(s: StudyRow): StudySettings {
     blindRating: s.blind_rating === 1,
     classification: s.classification,
     secondRaterNotAtInterviews: s.second_rater_not_at_interviews === 1,
+    viewersSeeFieldwork: s.viewers_see_fieldwork === 1,
   };
 }
 
@@ -100,14 +103,14 @@ export function studiesRepo(db: Db) {
   );
   const insert = db.prepare(
     `INSERT INTO studies (title, question, language, scale_min, scale_max, raters_per_case, blind_rating, classification,
-                          second_rater_not_at_interviews, framework_title, framework_revision, created_by, created_at, updated_at)
+                          second_rater_not_at_interviews, viewers_see_fieldwork, framework_title, framework_revision, created_by, created_at, updated_at)
      VALUES (@title, @question, @language, @scaleMin, @scaleMax, @ratersPerCase, @blindRating, @classification,
-             @secondRaterNotAtInterviews, @frameworkTitle, 0, @createdBy, @now, @now)`,
+             @secondRaterNotAtInterviews, @viewersSeeFieldwork, @frameworkTitle, 0, @createdBy, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE studies SET title = @title, question = @question, language = @language, scale_min = @scaleMin, scale_max = @scaleMax,
        raters_per_case = @ratersPerCase, blind_rating = @blindRating, classification = @classification,
-       second_rater_not_at_interviews = @secondRaterNotAtInterviews, updated_at = @now WHERE id = @id`,
+       second_rater_not_at_interviews = @secondRaterNotAtInterviews, viewers_see_fieldwork = @viewersSeeFieldwork, updated_at = @now WHERE id = @id`,
   );
   // Drafts count: a draft was scored on the scale as much as a submitted rating.
   const ratingCount = db.prepare<[number], { n: number }>(
@@ -176,6 +179,7 @@ export function studiesRepo(db: Db) {
           scaleMax: s.scale.max,
           blindRating: s.blindRating ? 1 : 0,
           secondRaterNotAtInterviews: s.secondRaterNotAtInterviews ? 1 : 0,
+          viewersSeeFieldwork: s.viewersSeeFieldwork ? 1 : 0,
         }).lastInsertRowid,
       ),
     /** Title, question, language and the settings. */
@@ -191,6 +195,7 @@ export function studiesRepo(db: Db) {
         blindRating: s.settings.blindRating ? 1 : 0,
         classification: s.settings.classification,
         secondRaterNotAtInterviews: s.settings.secondRaterNotAtInterviews ? 1 : 0,
+        viewersSeeFieldwork: s.settings.viewersSeeFieldwork ? 1 : 0,
         now: s.now,
       }),
     /** How many ratings (drafts included) the study's cases have. */

@@ -50,14 +50,16 @@ const studyFields = studySchema.extend({
   classification: z.enum(CLASSIFICATIONS).optional(),
   blindRating: checkbox,
   secondRaterNotAtInterviews: checkbox,
+  viewersSeeFieldwork: checkbox,
 });
-type SettingFields = Pick<z.output<typeof studyFields>, (typeof SETTING_VALUE_FIELDS)[number] | 'blindRating' | 'secondRaterNotAtInterviews'>;
+const SETTING_CHECKBOXES = ['blindRating', 'secondRaterNotAtInterviews', 'viewersSeeFieldwork'] as const;
+type SettingFields = Pick<z.output<typeof studyFields>, (typeof SETTING_VALUE_FIELDS)[number] | (typeof SETTING_CHECKBOXES)[number]>;
 
 /** Whether a study form (raw or parsed) includes the rating settings (see studyFormSchema). */
 export function carriesSettings(body: unknown): boolean {
   if (!body || typeof body !== 'object') return false;
   const b = body as Record<string, unknown>;
-  return [...SETTING_VALUE_FIELDS, 'blindRating', 'secondRaterNotAtInterviews'].some((k) => b[k] !== undefined && b[k] !== false);
+  return [...SETTING_VALUE_FIELDS, ...SETTING_CHECKBOXES].some((k) => b[k] !== undefined && b[k] !== false);
 }
 
 function requireAllSettings(v: SettingFields, ctx: z.RefinementCtx): void {
@@ -68,10 +70,10 @@ function requireAllSettings(v: SettingFields, ctx: z.RefinementCtx): void {
 }
 
 function splitSettings<T extends SettingFields>(v: T): Omit<T, keyof SettingFields> & { settings: StudySettings | undefined } {
-  const { scaleMin, scaleMax, ratersPerCase, classification, blindRating, secondRaterNotAtInterviews, ...rest } = v;
+  const { scaleMin, scaleMax, ratersPerCase, classification, blindRating, secondRaterNotAtInterviews, viewersSeeFieldwork, ...rest } = v;
   const settings =
     scaleMin !== undefined && scaleMax !== undefined && ratersPerCase !== undefined && classification !== undefined
-      ? { scale: { min: scaleMin, max: scaleMax }, ratersPerCase, blindRating, classification, secondRaterNotAtInterviews }
+      ? { scale: { min: scaleMin, max: scaleMax }, ratersPerCase, blindRating, classification, secondRaterNotAtInterviews, viewersSeeFieldwork }
       : undefined;
   return { ...rest, settings };
 }

@@ -12,6 +12,7 @@ export function settingsValues(s: StudySettings): Record<string, string> {
     blindRating: s.blindRating ? 'on' : '',
     classification: s.classification,
     secondRaterNotAtInterviews: s.secondRaterNotAtInterviews ? 'on' : '',
+    viewersSeeFieldwork: s.viewersSeeFieldwork ? 'on' : '',
   };
 }
 
@@ -20,7 +21,7 @@ export function settingsValues(s: StudySettings): Record<string, string> {
  * where an unticked checkbox sent nothing and so stays unticked; otherwise the saved settings.
  */
 export function settingsValuesUnder(body: unknown, saved: StudySettings): Record<string, string> {
-  return carriesSettings(body) ? { blindRating: '', secondRaterNotAtInterviews: '' } : settingsValues(saved);
+  return carriesSettings(body) ? { blindRating: '', secondRaterNotAtInterviews: '', viewersSeeFieldwork: '' } : settingsValues(saved);
 }
 
 /** Bounds for the hints and the choices of the settings fieldset. */

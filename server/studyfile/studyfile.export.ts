@@ -14,7 +14,7 @@ import type { EvidenceRepo } from '../evidence/evidence.repo.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { ReconcileRepo } from '../reconcile/reconcile.repo.ts';
 import { settingsOf, type StudiesRepo } from '../studies/studies.repo.ts';
-import type { StudyFileInput } from './studyfile.schema.ts';
+import type { StudyFileInput, StudySettings } from './studyfile.schema.ts';
 
 /** Lists the format lets a file leave out when they are empty. */
 const OPTIONAL_LISTS = new Set(['categories', 'relations', 'groupings', 'roles', 'questions', 'members', 'cases', 'ratings', 'reconciliations', 'reconciliationComments', 'reductions', 'revertedReductions', 'caseAnalyses', 'interviews', 'documents', 'evidence']);
@@ -42,6 +42,11 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * - interview and document keys that contain a name become keys made of their anonymised text;
  * - cases, and the entries about cases, are listed in the order of the pseudonyms, not the study's.
  */
+/** The settings as the format writes them: Kader's own optional viewersSeeFieldwork only when on. */
+function fileSettings({ viewersSeeFieldwork, ...settings }: StudySettings): Partial<StudySettings> {
+  return viewersSeeFieldwork ? { ...settings, viewersSeeFieldwork } : settings;
+}
+
 export function anonymiseStudyFile(doc: StudyFileInput, a: Anonymisation): StudyFileInput {
   const pseudonymOf = new Map(a.cases.map((c) => [c.key, c.pseudonym]));
   const walk = (value: Json, path: readonly (string | number)[]): Json => {
@@ -96,7 +101,7 @@ export function studyFileExporter(deps: {
       const doc: StudyFileInput = {
         format: 'kader.study',
         version: 1,
-        study: { title: study.title, question: text(study.question), language: study.language, settings: settingsOf(study) },
+        study: { title: study.title, question: text(study.question), language: study.language, settings: fileSettings(settingsOf(study)) },
         framework: framework.load(studyId, study.framework_title, study.framework_revision).doc,
         roles: guides.roles(studyId).map((r) => ({ name: r.name })),
         questions: guides.questions(studyId).map((q) => ({

@@ -16,6 +16,8 @@ export const settingsSchema = z.strictObject({
   blindRating: z.boolean().default(true),
   classification: z.enum(['relative', 'absolute']).default('relative'),
   secondRaterNotAtInterviews: z.boolean().default(false),
+  /** Kader's own, optional: viewers may read interview notes, documents, evidence and search (PRODUCT.md, Who uses it). */
+  viewersSeeFieldwork: z.boolean().default(false),
 });
 export type StudySettings = z.output<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: StudySettings = settingsSchema.parse({});

@@ -22,6 +22,7 @@ import { withinCase } from './access/within-case.ts';
 import { anonymise } from './access/anonymise.ts';
 import { exportsSection } from './access/exports.ts';
 import { demo } from './access/demo.ts';
+import { settingsOf } from '../../server/studies/studies.repo.ts';
 import { PERSONAS, type AccessSection, type Persona, type SharedStudy } from './access/personas.ts';
 
 /** Every feature's section; a new feature adds its file here. */
@@ -102,4 +103,24 @@ describe('authorisation of every route', () => {
       });
     }
   }
+
+  // Last, as it changes the shared study: the raw fieldwork opens to viewers only with the lead's setting (issue 13).
+  it('opens every fieldwork route to the viewer once a lead opens the fieldwork to viewers, and only then', async () => {
+    const fieldworkRoutes = ctx.app.routeTable.filter((r) => r.access.kind === 'fieldwork');
+    expect(fieldworkRoutes.map((r) => r.path).sort()).toEqual([
+      '/studies/:id/cases/:case/documents', '/studies/:id/documents/:doc/download', '/studies/:id/evidence',
+      '/studies/:id/interviews', '/studies/:id/interviews/:interview', '/studies/:id/search',
+    ]);
+    // Put back what the delete routes above removed.
+    for (const section of SECTIONS) for (const key of Object.keys(section.table)) section.restore?.(ctx, key, params);
+    const { agent } = agents.viewer;
+    for (const r of fieldworkRoutes) expect((await agent.get(fill(r.path))).status, r.path).toBe(403);
+    const id = Number(params.id);
+    const study = ctx.services.repos.studies.findById(id)!;
+    const settings = { ...settingsOf(study), viewersSeeFieldwork: true };
+    ctx.services.studies.update(id, { title: study.title, question: study.question, language: study.language, settings }, ctx.services.repos.users.findByEmail('lead@example.org')!.id);
+    for (const r of fieldworkRoutes) expect((await agent.get(fill(r.path))).status, r.path).toBe(200);
+    const logged = ctx.services.repos.audit.listForStudy(id).filter((a) => a.action === 'update' && a.entity === 'study').at(-1)!;
+    expect(JSON.parse(String(logged.after)).settings.viewersSeeFieldwork).toBe(true);
+  });
 });

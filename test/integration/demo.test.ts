@@ -173,7 +173,7 @@ describe('the demo study loaded into a fresh database', () => {
       question: one('SELECT id FROM questions WHERE study_id = ? ORDER BY position LIMIT 1'),
       conditionId: one("SELECT id FROM conditions WHERE study_id = ? AND code = '2.a'"),
     };
-    const routes = ctx.app.routeTable.filter((r) => r.method === 'get' && r.access.kind === 'study');
+    const routes = ctx.app.routeTable.filter((r) => r.method === 'get' && (r.access.kind === 'study' || r.access.kind === 'fieldwork'));
     const visited: string[] = [];
     for (const r of routes) {
       const names = [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { settingsOf } from '../../server/studies/studies.repo.ts';
 import { loginAs, makeUser, testApp } from '../helpers/app.ts';
 import { docxWithText, pdfWithText, PNG_1x1, zip } from '../helpers/files.ts';
 
@@ -132,8 +133,8 @@ describe('downloading and deleting', () => {
     const { upload, app, studyId } = await setUp();
     const pdf = pdfWithText('x');
     await upload(pdf, 'Beleidsplan “2019” – ü.pdf');
-    const viewer = await loginAs(app, 'view@example.org');
-    const res = await viewer.agent.get(`/studies/${studyId}/documents/d1/download`).buffer(true).parse((r, cb) => {
+    const lead = await loginAs(app, 'lead@example.org');
+    const res = await lead.agent.get(`/studies/${studyId}/documents/d1/download`).buffer(true).parse((r, cb) => {
       const chunks: Buffer[] = [];
       r.on('data', (c: Buffer) => chunks.push(c));
       r.on('end', () => cb(null, Buffer.concat(chunks)));
@@ -157,10 +158,16 @@ describe('downloading and deleting', () => {
     expect([entry.entity, entry.action, JSON.parse(entry.before!).filename]).toEqual(['document', 'delete', 'weg.txt']);
   });
 
-  it('a viewer may download but not upload or delete', async () => {
-    const { upload, app, studyId, url } = await setUp();
+  it('a viewer may neither upload nor delete, and downloads only where a lead opened the fieldwork', async () => {
+    const { upload, app, studyId, url, services } = await setUp();
     await upload(Buffer.from('z'), 'z.txt', { title: 'Z' });
     const viewer = await loginAs(app, 'view@example.org');
+    expect((await viewer.agent.get(`/studies/${studyId}/documents/d1/download`)).status).toBe(403);
+    expect((await viewer.agent.get(url)).status).toBe(403);
+    const study = services.repos.studies.findById(studyId)!;
+    const leadId = services.repos.users.findByEmail('lead@example.org')!.id;
+    services.studies.update(studyId, { title: study.title, question: study.question, language: study.language, settings: { ...settingsOf(study), viewersSeeFieldwork: true } }, leadId);
+    expect((await viewer.agent.get(`/studies/${studyId}/documents/d1/download`)).status).toBe(200);
     expect((await viewer.agent.post(url).field('_csrf', viewer.csrf).field('title', 'x').attach('file', Buffer.from('a'), 'a.txt')).status).toBe(403);
     expect((await viewer.agent.post(`/studies/${studyId}/documents/d1/delete`).type('form').send({ _csrf: viewer.csrf })).status).toBe(403);
     expect((await viewer.agent.get(url)).text).not.toContain('Upload a document');

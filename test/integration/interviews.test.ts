@@ -2,6 +2,7 @@
 // editing with optimistic concurrency (a stale form keeps the text), and removal by a lead.
 import { describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../server/framework/templates.ts';
+import { settingsOf } from '../../server/studies/studies.repo.ts';
 import { loginAs, makeUser, testApp } from '../helpers/app.ts';
 
 async function setUp() {
@@ -146,10 +147,14 @@ describe('who may do what', () => {
     expect(services.repos.interviews.findByKey(studyId, 'dordrecht-1')!.case_key).toBe('dordrecht');
   });
 
-  it('a viewer reads interviews but cannot log or edit one; a lead deletes one (logged)', async () => {
+  it('a viewer reads interviews only where a lead opened the fieldwork, and never logs or edits one; a lead deletes one (logged)', async () => {
     const { app, researcher, base, services, studyId } = await setUp();
     await researcher.agent.post(base).type('form').send({ _csrf: researcher.csrf, ...form() });
     const viewer = await loginAs(app, 'view@example.org');
+    expect((await viewer.agent.get(`${base}/dordrecht-1`)).status).toBe(403);
+    const study = services.repos.studies.findById(studyId)!;
+    const leadId = services.repos.users.findByEmail('lead@example.org')!.id;
+    services.studies.update(studyId, { title: study.title, question: study.question, language: study.language, settings: { ...settingsOf(study), viewersSeeFieldwork: true } }, leadId);
     expect((await viewer.agent.get(`${base}/dordrecht-1`)).status).toBe(200);
     expect((await viewer.agent.get(`${base}/new`)).status).toBe(403);
     expect((await viewer.agent.post(`${base}/dordrecht-1`).type('form').send({ _csrf: viewer.csrf, version: '1', ...form() })).status).toBe(403);

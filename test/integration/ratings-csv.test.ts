@@ -151,7 +151,7 @@ describe('ratings import in the browser', () => {
 
     const [entry] = audits();
     expect(JSON.parse(entry!.after!)).toEqual({
-      file: 'oud.csv', ratings: 20, cannotJudge: 2, replacedDrafts: 1, cases: ['c1', 'c2'],
+      file: 'oud.csv', ratings: 20, replacedDrafts: 1, cases: ['c1', 'c2'],
       ratersAdded: [{ case: 'c2', raters: ['carol@example.org', 'ann@example.org'] }],
     });
     expect(entry!.after).not.toMatch(/score|Strenge/);
@@ -234,24 +234,37 @@ describe('ratings import: refused files', () => {
     expect(ratings()).toEqual([]);
   });
 
-  it('refuses a rater’s import while they have other drafts of the case, which would stay unsubmittable', async () => {
-    const { app, base, ids, studyId, services, ratings } = await setUp();
+  it('says the same of a file whatever the rater has drafted, so a lead cannot learn which conditions a rater drafted (issue 13)', async () => {
+    const probe = async (drafts: string[]) => {
+      const { app, base, ids, studyId, services } = await setUp();
+      services.ratings.save(studyId, 'c1', ids.bob!, drafts.map((code) => ({ code, score: 2, reason: '', rationale: 'draft', evidence: [] })));
+      const lead = await loginAs(app, 'lead@example.org');
+      // Bob's rows of c1 hold 1.a only: the set is incomplete whatever he drafted.
+      const res = await upload(lead, `${base}/ratings/import`, 'case,condition,rater,score,rationale\nc1,1.a,bob@example.org,3,\n');
+      expect(res.status).toBe(422);
+      return problemItems(res.text);
+    };
+    const none = await probe([]);
+    expect(none).toEqual([
+      'Line 2: The ratings of bob@example.org for c1 are incomplete: 4 condition(s) have no rating in the file and none submitted before: 1.b.1, 1.b.2, 2.a, 2.b. Imported ratings are submitted, and a rater submits all conditions of a case together; add a row for each (NA for “cannot judge”).',
+    ]);
+    expect(await probe(['2.a', '2.b'])).toEqual(none);
+    expect(await probe(['1.a'])).toEqual(none);
+    expect(await probe(['1.b.1', '2.b'])).toEqual(none);
+  });
+
+  it('replaces all of a rater’s drafts with a complete set, and the audit entry holds no cannot-judge count (issue 13)', async () => {
+    const { app, base, ids, studyId, services, ratings, audits } = await setUp();
     services.ratings.save(studyId, 'c1', ids.bob!, [
       { code: '1.a', score: 2, reason: '', rationale: '', evidence: [] },
-      { code: '2.a', score: 4, reason: '', rationale: '', evidence: [] },
       { code: '2.b', score: null, reason: '', rationale: 'thinking', evidence: [] },
     ]);
     const lead = await loginAs(app, 'lead@example.org');
-    // Ann's set is complete; Bob's lacks his drafts of 2.a and 2.b (and so is incomplete too: the
-    // drafts' message alone, which counts them without naming them).
-    const csv = ['case,condition,rater,score,rationale', 'c1,1.b.1,ann@example.org,3,', 'c1,1.a,bob@example.org,3,', ...fill('c1', 'ann@example.org', ['1.b.1']), ...fill('c1', 'bob@example.org', ['1.a', '2.a', '2.b'])];
+    const csv = ['case,condition,rater,score,rationale', 'c1,1.a,bob@example.org,NA,', ...fill('c1', 'bob@example.org', ['1.a'])];
     const res = await upload(lead, `${base}/ratings/import`, `${csv.join('\n')}\n`);
-    expect(problemItems(res.text)).toEqual([
-      'Line 3: bob@example.org has 2 draft(s) of c1 that the file does not hold; imported ratings are submitted, so add those conditions or ask bob@example.org to submit or clear the drafts first.',
-    ]);
-    expect(ratings().map((r) => [r.rater, r.code, r.score, r.at])).toEqual([
-      ['bob@example.org', '1.a', 2, null], ['bob@example.org', '2.a', 4, null], ['bob@example.org', '2.b', null, null],
-    ]);
+    expect(res.status).toBe(303);
+    expect(ratings().filter((r) => r.rater === 'bob@example.org').every((r) => r.at !== null)).toBe(true);
+    expect(JSON.stringify(audits())).not.toMatch(/cannotJudge/i);
   });
 
   it('refuses a rater’s incomplete set of a case, stores nothing, and the case stays blind to the other rater; in Dutch too', async () => {

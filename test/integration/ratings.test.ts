@@ -197,7 +197,7 @@ describe('submitting', () => {
     expect(res.status).toBe(303);
     expect(rows(annId).map((r) => r.submitted_at)).toEqual(Array(5).fill('2026-06-02T08:30:00.000Z'));
     const [entry] = audit('submit-ratings');
-    expect(JSON.parse(entry!.after!)).toEqual({ case: 'c1', ratings: 5, cannotJudge: 1 });
+    expect(JSON.parse(entry!.after!)).toEqual({ case: 'c1', ratings: 5 });
     expect(entry!.actor_email).toBe('ann@example.org');
     expect(entry!.after).not.toContain('ann rationale');
 

@@ -62,6 +62,7 @@ async function setUp(options: SetUpOptions = {}) {
       title: study().title, question: study().question, language: study().language,
       scaleMin: String(s.scale.min), scaleMax: String(s.scale.max), ratersPerCase: String(s.ratersPerCase),
       classification: s.classification, blindRating: s.blindRating, secondRaterNotAtInterviews: s.secondRaterNotAtInterviews,
+      viewersSeeFieldwork: s.viewersSeeFieldwork,
       ...changes,
     };
     const body: Record<string, string> = {};
@@ -151,7 +152,7 @@ describe('saving the settings', () => {
     const res = await save({ title: 'Renamed', scaleMin: '1', scaleMax: '10', blindRating: false, classification: 'absolute' });
     expect(res.status).toBe(303);
     expect(study().title).toBe('Renamed');
-    expect(settings()).toEqual({ scale: { min: 1, max: 10 }, ratersPerCase: 2, blindRating: false, classification: 'absolute', secondRaterNotAtInterviews: false });
+    expect(settings()).toEqual({ scale: { min: 1, max: 10 }, ratersPerCase: 2, blindRating: false, classification: 'absolute', secondRaterNotAtInterviews: false, viewersSeeFieldwork: false });
     expect(updates()).toHaveLength(1);
   });
 
@@ -343,7 +344,7 @@ describe('a new study', () => {
 
   it('is created with the chosen settings, recorded in its audit entry (empty or from a template)', async () => {
     const { lead, services } = await setUp();
-    const expected: StudySettings = { scale: { min: 0, max: 4 }, ratersPerCase: 3, blindRating: false, classification: 'absolute', secondRaterNotAtInterviews: true };
+    const expected: StudySettings = { scale: { min: 0, max: 4 }, ratersPerCase: 3, blindRating: false, classification: 'absolute', secondRaterNotAtInterviews: true, viewersSeeFieldwork: false };
     for (const template of ['empty', 'bijstand']) {
       const res = await lead.agent.post('/studies').type('form').send({ _csrf: lead.csrf, ...newStudy, template });
       expect(res.status, template).toBe(303);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from '../../helpers/app.ts';
-import { leads, members, researchers, type AccessSection } from './personas.ts';
+import { fieldwork, leads, members, researchers, type AccessSection } from './personas.ts';
 
 function addDocument(ctx: TestContext, studyId: number): string {
   fs.mkdirSync(ctx.config.uploadsDir, { recursive: true });
@@ -14,9 +14,9 @@ function addDocument(ctx: TestContext, studyId: number): string {
 
 export const documents: AccessSection = {
   table: {
-    'GET /studies/:id/cases/:case/documents': members,
+    'GET /studies/:id/cases/:case/documents': fieldwork,
     'POST /studies/:id/cases/:case/documents': researchers,
-    'GET /studies/:id/documents/:doc/download': members,
+    'GET /studies/:id/documents/:doc/download': fieldwork,
     'POST /studies/:id/documents/:doc/delete': leads,
   },
   setUp(ctx, study) {

@@ -1,6 +1,6 @@
 // Access to evidence and coverage: every member reads; researchers and leads add and delete evidence.
 import type { TestContext } from '../../helpers/app.ts';
-import { members, researchers, type AccessSection } from './personas.ts';
+import { fieldwork, members, researchers, type AccessSection } from './personas.ts';
 
 function addEvidence(ctx: TestContext, studyId: number): string {
   const interview = ctx.services.repos.interviews.listForStudy(studyId).find((i) => i.case_key === 'ev-case')!;
@@ -10,7 +10,7 @@ function addEvidence(ctx: TestContext, studyId: number): string {
 
 export const evidence: AccessSection = {
   table: {
-    'GET /studies/:id/evidence': members,
+    'GET /studies/:id/evidence': fieldwork,
     'GET /studies/:id/evidence/new': researchers,
     'POST /studies/:id/evidence': researchers,
     'POST /studies/:id/evidence/:evidenceId/delete': researchers,

@@ -1,6 +1,6 @@
 // Access to interviews: every member reads them, researchers and leads log and edit, leads delete.
 import type { TestContext } from '../../helpers/app.ts';
-import { leads, members, researchers, type AccessSection } from './personas.ts';
+import { fieldwork, leads, researchers, type AccessSection } from './personas.ts';
 
 function logInterview(ctx: TestContext, studyId: number, actorId: number | null): string {
   const form = { case: 'int-case', date: '2026-03-01', participants: 1, notes: 'n', status: 'held' as const, roles: [], interviewers: [], conditions: [] };
@@ -9,10 +9,10 @@ function logInterview(ctx: TestContext, studyId: number, actorId: number | null)
 
 export const interviews: AccessSection = {
   table: {
-    'GET /studies/:id/interviews': members,
+    'GET /studies/:id/interviews': fieldwork,
     'GET /studies/:id/interviews/new': researchers,
     'POST /studies/:id/interviews': researchers,
-    'GET /studies/:id/interviews/:interview': members,
+    'GET /studies/:id/interviews/:interview': fieldwork,
     'GET /studies/:id/interviews/:interview/edit': researchers,
     'POST /studies/:id/interviews/:interview': researchers,
     'POST /studies/:id/interviews/:interview/delete': leads,

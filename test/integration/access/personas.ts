@@ -8,6 +8,8 @@ export const everyone: Persona[] = PERSONAS;
 export const signedIn: Persona[] = ['user', 'viewer', 'researcher', 'lead', 'admin'];
 export const members: Persona[] = ['viewer', 'researcher', 'lead', 'admin'];
 export const researchers: Persona[] = ['researcher', 'lead', 'admin'];
+/** Raw fieldwork (FIELDWORK in authorize.ts): researchers and leads; viewers only where the study opens it to them (tested apart). */
+export const fieldwork: Persona[] = researchers;
 export const leads: Persona[] = ['lead', 'admin'];
 export const admins: Persona[] = ['admin'];
 export const nobodyOnceSetUp: Persona[] = [];

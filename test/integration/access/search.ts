@@ -1,6 +1,6 @@
 // Access to search: every member of the study.
-import { members, type AccessSection } from './personas.ts';
+import { fieldwork, type AccessSection } from './personas.ts';
 
 export const search: AccessSection = {
-  table: { 'GET /studies/:id/search': members },
+  table: { 'GET /studies/:id/search': fieldwork },
 };

@@ -24,7 +24,7 @@ function study(over: Partial<RatingImportStudy> = {}): RatingImportStudy {
     raters: new Map(),
     attendees: new Map(),
     existing: new Map(),
-    formCodes: () => ['1.a', '2.a'],
+    required: ['1.a', '2.a'],
     defaultReason: 'Imported as NA',
     ...over,
   };
@@ -55,6 +55,7 @@ describe('ratings.csv checkRatingRecords', () => {
         ],
         addRaters: new Map([[10, [1, 2]]]),
         replacedDrafts: 0,
+        discardedDrafts: [],
       },
     });
   });
@@ -92,7 +93,7 @@ describe('ratings.csv checkRatingRecords', () => {
   it('refuses a rater’s incomplete set of a case on their first line, naming the missing conditions in framework order', () => {
     const framework = ['1.a', '1.b', '2.a', '2.b'];
     const csv = 'case,condition,rater,score\nk1,2.a,ann@x.org,3\nk1,1.a,bob@x.org,3\nk1,1.a,ann@x.org,NA\n';
-    const result = checkRatingRecords(parseCsv(csv), study({ formCodes: () => framework, ratable: new Set(framework), conditions: new Set(framework) }));
+    const result = checkRatingRecords(parseCsv(csv), study({ required: framework, ratable: new Set(framework), conditions: new Set(framework) }));
     expect(result).toEqual({
       ok: false,
       problems: [
@@ -107,9 +108,10 @@ describe('ratings.csv checkRatingRecords', () => {
     const existing = new Map([[slotKey(10, '1.a', 1), true]]);
     // Ann submitted 1.a before: 2.a completes her set.
     expect(checkRatingRecords(parseCsv('case,condition,rater,score\nk1,2.a,ann@x.org,3\n'), study({ raters, existing })).ok).toBe(true);
-    // A reduction took 2.a off Bob's form (he had not rated it): 1.a is his whole set.
-    const formCodes = (_case: number, rater: number) => (rater === 2 ? ['1.a'] : ['1.a', '2.a']);
-    expect(checkRatingRecords(parseCsv('case,condition,rater,score\nk1,1.a,bob@x.org,3\n'), study({ raters, formCodes })).ok).toBe(true);
+    // A reduction dropped 2.a: 1.a is Bob's whole set, and his draft of 2.a is discarded.
+    const drafted = new Map([[slotKey(10, '2.a', 2), false]]);
+    const dropped = checkRatingRecords(parseCsv('case,condition,rater,score\nk1,1.a,bob@x.org,3\n'), study({ raters, existing: drafted, required: ['1.a'] }));
+    expect(dropped.ok && dropped.plan.discardedDrafts).toEqual([{ caseId: 10, code: '2.a', raterId: 2 }]);
     // Bob's 2.a has a bad score: that line says so, and his set is not also called incomplete.
     const badScore = checkRatingRecords(parseCsv('case,condition,rater,score\nk1,1.a,bob@x.org,3\nk1,2.a,bob@x.org,9\n'), study({ raters }));
     expect(badScore).toEqual({ ok: false, problems: [{ line: 3, key: 'ratings.csv.badScore', params: { value: '9', min: 1, max: 5 } }] });
