@@ -26,7 +26,8 @@ const USAGE = `Usage: npm run --silent kader -- <command> [options]
                          create an account (password from stdin, or a generated one printed once)
   study:list             one line per study: id, title
   study:import FILE.json [--owner EMAIL]
-                         import a study file as a new study; prints {"study": ID}
+                         import a study file as a new study; prints {"study": ID}; creates the
+                         accounts it needs (audited, with "kader" as who) and prints their links on stderr
   study:export ID [--anonymize] [--out FILE]
                          write the study file (the complete archive) to stdout or FILE;
                          --anonymize: case names and keys replaced by pseudonyms everywhere
@@ -109,8 +110,14 @@ async function studyImport(config: Readonly<Config>, args: string[]): Promise<vo
       if (!user) throw new UsageError(`There is no account for ${values.owner}; create it first with user:create.`);
       owner = user.id;
     }
+    // The operator on the server acts as Kader itself (no actor): like an administrator it creates the
+    // accounts the file needs, each written to the account log with "kader" as who and the study as why.
     const { studyId, createdAccounts } = await services.studyFile.importer.run(result.doc, { owner, actorId: null });
-    for (const a of createdAccounts) console.error(`created account ${a.email}; set-password link: /set-password/${a.token}`);
+    for (const a of createdAccounts) {
+      console.error(a.token
+        ? `created account ${a.email}; set-password link: /set-password/${a.token}`
+        : `created account ${a.email} (named only as a decider; no password link: issue one under Accounts if they are to sign in)`);
+    }
     console.log(JSON.stringify({ study: studyId }));
   } finally {
     services.db.close();

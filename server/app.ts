@@ -13,6 +13,7 @@ import { randomToken } from './lib/tokens.ts';
 import { createServices, type Clock, type Services } from './services.ts';
 import { authorize, type RouteDef } from './http/authorize.ts';
 import { createPassport } from './http/passport.ts';
+import { chosenLanguage } from './http/cookies.ts';
 import { exposeCsrfToken, verifyCsrf } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { takeFlash } from './http/flash.ts';
@@ -126,7 +127,7 @@ export function createApp(deps: AppDeps): KaderApp {
 
   // Language, translator and what every page needs.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    req.language = chooseLanguage(req.user?.language, req.session.language, (langs) => req.acceptsLanguages(...langs));
+    req.language = chooseLanguage(req.user?.language, chosenLanguage(req), (langs) => req.acceptsLanguages(...langs));
     req.t = translator(req.language);
     res.locals.t = req.t;
     res.locals.lang = req.language;

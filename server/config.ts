@@ -17,6 +17,9 @@ const envSchema = z.object({
   KADER_ADMIN_PASSWORD: z.string().min(8, 'KADER_ADMIN_PASSWORD must be at least 8 characters').optional(),
   DOCUMENT_MAX_MB: z.coerce.number().positive().default(100),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
+  // For all accounts together from one address (password spraying); above the per-account limit, so a
+  // few people behind one address who mistype do not lock each other out.
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(30),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 });
 
@@ -35,7 +38,7 @@ export interface Config {
   sessionMaxAgeMs: number;
   admin?: { email: string; password: string };
   documentMaxBytes: number;
-  login: { maxFailures: number; windowMs: number };
+  login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number };
 }
 
 function parseTrustProxy(value: string): boolean | number | string {
@@ -72,6 +75,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3_600_000,
     admin: e.KADER_ADMIN_EMAIL ? { email: e.KADER_ADMIN_EMAIL, password: e.KADER_ADMIN_PASSWORD! } : undefined,
     documentMaxBytes: Math.round(e.DOCUMENT_MAX_MB * 1024 * 1024),
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MINUTES * 60_000 },
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs: e.LOGIN_WINDOW_MINUTES * 60_000 },
   });
 }

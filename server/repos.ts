@@ -22,9 +22,11 @@ export type Clock = () => Date;
 
 /** Every repository on one database handle. */
 export function createRepos(db: Db) {
+  const audit = auditRepo(db);
   return {
-    audit: auditRepo(db),
-    users: usersRepo(db),
+    audit,
+    // Creating an account writes its audit entry, so the users repository holds the audit one.
+    users: usersRepo(db, audit),
     studies: studiesRepo(db),
     framework: frameworkRepo(db),
     guides: guidesRepo(db),

@@ -2,6 +2,7 @@
 // language switch that also works before login.
 import type { NextFunction, Request, Response } from 'express';
 import { PUBLIC, SETUP, route, type RouteDef } from '../http/authorize.ts';
+import { rememberLanguage } from '../http/cookies.ts';
 import { setFlash } from '../http/flash.ts';
 import { parseForm, renderInvalid } from '../http/forms.ts';
 import { toAuthUser } from '../http/passport.ts';
@@ -28,7 +29,7 @@ export function authRoutes(s: Services): RouteDef[] {
       res.render('auth/login', { ...loginView(req), values: {}, errors: {} });
     }),
 
-    /** @route POST /login — rate-limited per account and address. */
+    /** @route POST /login — rate-limited per account and address, and per address (login-throttle.ts). */
     route('post', '/login', PUBLIC, (req: Request, res: Response, next: NextFunction) => {
       const form = parseForm(loginSchema, req.body);
       if (!form.ok) return renderInvalid(res, 'auth/login', loginView(req), form.errors, req.body);
@@ -101,12 +102,16 @@ export function authRoutes(s: Services): RouteDef[] {
       res.redirect(303, '/studies');
     }),
 
-    /** @route POST /language — for a signed-in user this changes their setting. */
+    /**
+     * @route POST /language — for a signed-in user this changes their setting. The choice is also kept
+     * in a cookie (http/cookies.ts), never in the session: a visitor's choice writes nothing to the database.
+     */
     route('post', '/language', PUBLIC, (req, res) => {
       const form = parseForm(languageSchema, req.body);
       if (!form.ok) throw new HttpError(400, 'error.badRequest');
       if (req.user) s.users.updateProfile(req.user.id, req.user.name, form.data.language, req.user.id);
-      else req.session.language = form.data.language;
+      // Signed in too: the login page after logging out stays in the chosen language.
+      rememberLanguage(req, res, form.data.language);
       res.redirect(303, safeNext(form.data.next));
     }),
   ];

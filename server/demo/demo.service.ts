@@ -15,7 +15,6 @@ import { RuleError } from '../lib/errors.ts';
 import { createServices } from '../services.ts';
 import { loadTemplate } from '../framework/templates.ts';
 import { validateStudyFile } from '../studyfile/studyfile.validate.ts';
-import { auditView } from '../users/users.repo.ts';
 import { docxOf, pdfOf } from '../lib/office-files.ts';
 import { DEMO_PEOPLE, planDemo, type DemoPlan, type Person } from './demo.plan.ts';
 
@@ -81,8 +80,7 @@ export async function loadDemo(db: Db, config: Pick<Config, 'login' | 'uploadsDi
     const at = s.clock().toISOString();
     const ids = {} as Record<Person, number>;
     for (const p of DEMO_PEOPLE) {
-      ids[p.key] = s.repos.users.insert({ email: p.email, name: p.name, passwordHash, isAdmin: false, now: at });
-      s.repos.audit.record({ at, actorId: options.actorId, entity: 'user', entityId: ids[p.key], action: 'create', after: auditView(s.repos.users.findById(ids[p.key])!) });
+      ids[p.key] = s.repos.users.create({ email: p.email, name: p.name, passwordHash, isAdmin: false }, { at, actorId: options.actorId, context: { via: 'demo' } }).id;
     }
     // The importer does all its work synchronously in one (nested) transaction and only wraps the
     // result in a promise: awaiting it yields to other microtasks, never to another request, so

@@ -4,26 +4,21 @@
 // multipart body) and before the handler.
 //
 // A signed-in user's token is kept in their session. A visitor who is not signed in (the login,
-// set-password and setup forms) gets the token in a cookie of its own and sends it back with the form
+// set-password and setup forms, the language switch) gets the token in a cookie of its own and sends it back with the form
 // (double submit): looking at the login page then stores no session and writes nothing to the
 // database. Signing in starts a new session, which gets its own token.
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../lib/errors.ts';
 import { randomToken, safeEqual } from '../lib/tokens.ts';
+import { cookieValue } from './cookies.ts';
 
 const VISITOR_COOKIE = 'kader.csrf';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32,128}$/;
 
 /** The visitor's token from their cookie, if it has the shape of one. */
 function visitorToken(req: Request): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === VISITOR_COOKIE) {
-      const value = part.slice(eq + 1).trim();
-      return TOKEN_SHAPE.test(value) ? value : undefined;
-    }
-  }
-  return undefined;
+  const value = cookieValue(req, VISITOR_COOKIE);
+  return value !== undefined && TOKEN_SHAPE.test(value) ? value : undefined;
 }
 
 /** The token for this request's forms, created on first use. */

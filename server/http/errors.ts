@@ -5,6 +5,7 @@ import multer from 'multer';
 import { HttpError } from '../lib/errors.ts';
 import { chooseLanguage, translator, type MessageKey } from '../lib/i18n.ts';
 import { csrfToken } from './csrf.ts';
+import { chosenLanguage } from './cookies.ts';
 import { loggableUrl } from './request-log.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -39,7 +40,7 @@ export function errorHandler(logger: Logger) {
     if (status >= 500) logger.error({ err, reqId: req.id, url: loggableUrl(req.originalUrl) }, 'request failed');
     if (res.headersSent) return void res.end();
     // The error may have happened before the middleware that prepares every page ran.
-    const language = req.language ?? chooseLanguage(req.user?.language, req.session?.language, (l) => req.acceptsLanguages(...l));
+    const language = req.language ?? chooseLanguage(req.user?.language, chosenLanguage(req), (l) => req.acceptsLanguages(...l));
     const t = translator(language);
     const message = t(key, known?.params);
     if (req.path === '/healthz' || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'))) {

@@ -46,7 +46,6 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     csrf?: string;
-    language?: Language;
     flash?: Flash;
   }
 }

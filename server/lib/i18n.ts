@@ -28,14 +28,14 @@ export function translator(language: Language): Translate {
   return (key, params) => translate(language, key, params);
 }
 
-/** The user's own setting first, then an explicit choice in this session, then the browser's preference. */
+/** The user's own setting first, then the choice made with the language switch in this browser, then the browser's preference. */
 export function chooseLanguage(
   userSetting: string | null | undefined,
-  sessionChoice: string | null | undefined,
+  browserChoice: string | null | undefined,
   acceptLanguage: (languages: string[]) => string | false,
 ): Language {
   if (isLanguage(userSetting)) return userSetting;
-  if (isLanguage(sessionChoice)) return sessionChoice;
+  if (isLanguage(browserChoice)) return browserChoice;
   const accepted = acceptLanguage([...LANGUAGES]);
   return isLanguage(accepted) ? accepted : 'en';
 }

@@ -2,9 +2,14 @@
 // questions, members (accounts created without a password where needed), cases with measures
 // and raters, ratings, final scores, reduction decisions and case analyses. Nothing is stored when
 // anything fails.
+//
+// Accounts: only a site administrator, or Kader's operator on the server (no actor: the command
+// line), creates the accounts a file needs. Anyone else is refused with the list of the people who
+// have none (AccountsMissing), before anything is written.
 import type { Db } from '../lib/db.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { randomToken, sha256 } from '../lib/tokens.ts';
+import { LINK_VALID_DAYS } from '../users/users.service.ts';
 import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
 import { pseudonymWord, type ReductionMethod } from '../analysis/analysis.rules.ts';
 import { fillPseudonyms, cryptoRandom } from '../anonymise/anonymise.rules.ts';
@@ -20,16 +25,57 @@ import { KEY_PATTERN } from '../cases/cases.schemas.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { ReconcileRepo } from '../reconcile/reconcile.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
-import { auditView, type UsersRepo } from '../users/users.repo.ts';
+import type { UsersRepo } from '../users/users.repo.ts';
 import { evidenceIdentity, type StudyFile } from './studyfile.schema.ts';
 
 export interface ImportResult {
   studyId: number;
-  /** Accounts made for members who had none: they need a set-password link from an administrator. */
-  createdAccounts: { email: string; token: string }[];
+  /**
+   * Accounts made for people who had none. A member's comes with a one-time set-password link; someone
+   * named only as a decider gets none (the account keeps their decisions attributed; an administrator
+   * issues a link if they are to sign in).
+   */
+  createdAccounts: { email: string; name: string; token: string | null }[];
 }
 
-const LINK_VALID_DAYS = 7;
+/** Someone the study file names who must have an account. */
+export interface NamedPerson {
+  email: string;
+  /** The member's name; someone named only as a decider is called by the first part of their email. */
+  name: string;
+  member: boolean;
+  /** Where the file names them: the member entry, else every decision that names them. */
+  paths: string[];
+}
+
+/** The import needs accounts its importer may not create: nothing was stored. */
+export class AccountsMissing extends Error {
+  constructor(readonly people: NamedPerson[]) {
+    super(`no account for ${people.map((p) => p.email).join(', ')}`);
+  }
+}
+
+/**
+ * Everyone the importer links to an account, each once: the members (raters, interviewers and
+ * thread authors must be members, studyfile.validate.ts), then whoever decided a final score, signed
+ * off a case or took (or took back) a reduction decision without being a member.
+ */
+export function peopleNamed(doc: StudyFile): NamedPerson[] {
+  const people = new Map<string, NamedPerson>(doc.members.map((m, i) => [m.email, { email: m.email, name: m.name, member: true, paths: [`members[${i}]`] }]));
+  const decider = (email: string, path: string) => {
+    const known = people.get(email);
+    if (!known) people.set(email, { email, name: email.split('@')[0]!, member: false, paths: [path] });
+    else if (!known.member) known.paths.push(path);
+  };
+  doc.reconciliations.forEach((r, i) => decider(r.by, `reconciliations[${i}].by`));
+  doc.cases.forEach((c, i) => c.signedOffBy && decider(c.signedOffBy, `cases[${i}].signedOffBy`));
+  doc.revertedReductions.forEach((r, i) => {
+    decider(r.by, `revertedReductions[${i}].by`);
+    decider(r.revertedBy, `revertedReductions[${i}].revertedBy`);
+  });
+  doc.reductions.forEach((r, i) => decider(r.by, `reductions[${i}].by`));
+  return [...people.values()];
+}
 
 export function studyFileImporter(deps: {
   db: Db;
@@ -48,6 +94,9 @@ export function studyFileImporter(deps: {
   now: () => Date;
 }) {
   const { db, studies, framework, guides, cases, ratings, reconcile, analysis, interviews, documents, evidence, users, audit } = deps;
+
+  /** Site administrators manage accounts (PRODUCT.md); no actor is the operator on the server. */
+  const mayCreateAccounts = (actorId: number | null) => actorId === null || users.findById(actorId)?.is_admin === 1;
 
   /** Writes the framework of `doc` into an empty study; returns the condition ids by code. */
   function writeFramework(studyId: number, fw: StudyFile['framework']): Map<string, number> {
@@ -72,12 +121,17 @@ export function studyFileImporter(deps: {
   return {
     /**
      * `owner` (an account id) becomes a lead of the new study. The document must have passed
-     * validateStudyFile.
+     * validateStudyFile. Throws AccountsMissing, storing nothing, when the file names people without
+     * an account and `actorId` may not create accounts.
      */
     async run(doc: StudyFile, options: { owner: number | null; actorId: number | null }): Promise<ImportResult> {
       // Hashing is slow and asynchronous: placeholder hashes are not needed, accounts simply have none.
       void hashPassword;
+      const people = peopleNamed(doc);
       return db.transaction(() => {
+        const existing = new Map(people.map((p) => [p.email, users.findByEmail(p.email)?.id]));
+        const missing = people.filter((p) => existing.get(p.email) === undefined);
+        if (missing.length > 0 && !mayCreateAccounts(options.actorId)) throw new AccountsMissing(missing);
         const at = deps.now().toISOString();
         const { settings } = doc.study;
         const studyId = studies.insert({
@@ -105,19 +159,21 @@ export function studyFileImporter(deps: {
 
         const createdAccounts: ImportResult['createdAccounts'] = [];
         const userIds = new Map<string, number>();
-        for (const m of doc.members) {
-          let user = users.findByEmail(m.email);
-          if (!user) {
-            const id = users.insert({ email: m.email, name: m.name, passwordHash: null, isAdmin: false, now: at });
-            const token = randomToken();
-            users.insertToken(sha256(token), id, at, new Date(new Date(at).getTime() + LINK_VALID_DAYS * 86_400_000).toISOString());
-            user = users.findById(id)!;
-            audit.record({ at, actorId: options.actorId, entity: 'user', entityId: id, action: 'create', after: auditView(user) });
-            createdAccounts.push({ email: m.email, token });
+        for (const p of people) {
+          let id = existing.get(p.email);
+          if (id === undefined) {
+            // Without a password; audited with the study that brought it (users.repo.ts create).
+            id = users.create({ email: p.email, name: p.name, passwordHash: null, isAdmin: false }, { at, actorId: options.actorId, context: { via: 'study-import', study: studyId } }).id;
+            let token: string | null = null;
+            if (p.member) {
+              token = randomToken();
+              users.insertToken(sha256(token), id, at, new Date(new Date(at).getTime() + LINK_VALID_DAYS * 86_400_000).toISOString());
+            }
+            createdAccounts.push({ email: p.email, name: p.name, token });
           }
-          userIds.set(m.email, user.id);
-          studies.addMember({ studyId, userId: user.id, role: m.role, now: at });
+          userIds.set(p.email, id);
         }
+        for (const m of doc.members) studies.addMember({ studyId, userId: userIds.get(m.email)!, role: m.role, now: at });
         if (options.owner !== null) {
           const current = studies.member(studyId, options.owner);
           if (!current) studies.addMember({ studyId, userId: options.owner, role: 'lead', now: at });
@@ -165,9 +221,8 @@ export function studyFileImporter(deps: {
           });
           if (r.evidence?.length) citingRatings.push([r, Number(lastInsertRowid)]);
         }
-        // Who decided: a member, else an existing account, else a new account without a password or membership.
-        const deciderId = (email: string) =>
-          userIds.get(email) ?? users.findByEmail(email)?.id ?? users.insert({ email, name: email.split('@')[0]!, passwordHash: null, isAdmin: false, now: at });
+        // Who decided: a member, else an account that is no member (one made above if there was none).
+        const deciderId = (email: string) => userIds.get(email)!;
         for (const r of doc.reconciliations) {
           reconcile.decide({
             caseId: caseIds.get(r.case)!, conditionId: conditionIds.get(r.condition)!, score: r.score, note: r.note, rule: r.rule ?? null, by: deciderId(r.by), at,

@@ -1,4 +1,6 @@
-// SQL for accounts and one-time set-password links.
+// SQL for accounts and one-time set-password links. An account is created in one place only
+// (`create`), and always with its audit entry.
+import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { Db } from '../lib/db.ts';
 import type { Language } from '../lib/i18n.ts';
 
@@ -19,7 +21,18 @@ export function auditView(u: UserRow) {
   return { email: u.email, name: u.name, isAdmin: u.is_admin === 1, active: u.active === 1, language: u.language };
 }
 
-export function usersRepo(db: Db) {
+/** Who creates an account, and where, for its audit entry. */
+export interface AccountCreation {
+  at: string;
+  /** The acting account; null for Kader itself (the command line); 'self' for the first administrator. */
+  actorId: number | null | 'self';
+  /** Defaults to 'create'. */
+  action?: 'create' | 'create-first-admin';
+  /** What made the account, recorded beside its fields (e.g. { via: 'study-import', study: 12 }). */
+  context?: Record<string, string | number>;
+}
+
+export function usersRepo(db: Db, audit: AuditRepo) {
   const byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY active DESC, name COLLATE NOCASE, id');
@@ -59,8 +72,16 @@ export function usersRepo(db: Db) {
     findByEmail: (email: string) => byEmail.get(email),
     list: () => all.all(),
     hasAny: () => anyUser.get() !== undefined,
-    insert: (u: { email: string; name: string; passwordHash: string | null; isAdmin: boolean; now: string }) =>
-      Number(insert.run({ ...u, isAdmin: u.isAdmin ? 1 : 0 }).lastInsertRowid),
+    /**
+     * Creates an account and writes its audit entry (site-wide: accounts belong to no study) in one
+     * transaction, a savepoint of the caller's when there is one: no account exists without its entry.
+     */
+    create: db.transaction((u: { email: string; name: string; passwordHash: string | null; isAdmin: boolean }, by: AccountCreation): UserRow => {
+      const id = Number(insert.run({ ...u, isAdmin: u.isAdmin ? 1 : 0, now: by.at }).lastInsertRowid);
+      const user = byId.get(id)!;
+      audit.record({ at: by.at, actorId: by.actorId === 'self' ? id : by.actorId, entity: 'user', entityId: id, action: by.action ?? 'create', after: { ...auditView(user), ...by.context } });
+      return user;
+    }),
     updateProfile: (id: number, name: string, language: Language | null, now: string) => updateProfile.run({ id, name, language, now }),
     setPasswordHash: (id: number, hash: string, now: string) => updatePassword.run({ id, hash, now }),
     setActive: (id: number, active: boolean, now: string) => updateActive.run({ id, active: active ? 1 : 0, now }),

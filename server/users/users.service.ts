@@ -9,7 +9,8 @@ import { randomToken, sha256 } from '../lib/tokens.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import { auditView, type UserRow, type UsersRepo } from './users.repo.ts';
 
-const LINK_VALID_DAYS = 7;
+/** How long a one-time set-password link works. */
+export const LINK_VALID_DAYS = 7;
 
 export interface NewAccount {
   email: string;
@@ -46,10 +47,8 @@ export function usersService(deps: { db: Db; users: UsersRepo; audit: AuditRepo;
       return db.transaction(() => {
         if (users.findByEmail(account.email)) throw new RuleError('users.emailTaken', {}, 'email');
         const at = iso();
-        const id = users.insert({ email: account.email, name: account.name, passwordHash, isAdmin: account.isAdmin, now: at });
-        const token = passwordHash ? null : issueLink(id, at);
-        const user = users.findById(id)!;
-        audit.record({ at, actorId, entity: 'user', entityId: id, action: 'create', after: auditView(user) });
+        const user = users.create({ email: account.email, name: account.name, passwordHash, isAdmin: account.isAdmin }, { at, actorId });
+        const token = passwordHash ? null : issueLink(user.id, at);
         return { user, token };
       })();
     },
@@ -60,10 +59,7 @@ export function usersService(deps: { db: Db; users: UsersRepo; audit: AuditRepo;
       return db.transaction(() => {
         if (users.hasAny()) return null;
         const at = iso();
-        const id = users.insert({ ...account, passwordHash, isAdmin: true, now: at });
-        const user = users.findById(id)!;
-        audit.record({ at, actorId: id, entity: 'user', entityId: id, action: 'create-first-admin', after: auditView(user) });
-        return user;
+        return users.create({ ...account, passwordHash, isAdmin: true }, { at, actorId: 'self', action: 'create-first-admin' });
       }).immediate();
     },
 

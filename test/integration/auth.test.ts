@@ -36,6 +36,7 @@ describe('first run', () => {
     const admin = services.repos.users.findByEmail('ada@example.org')!;
     expect(admin.is_admin).toBe(1);
     expect(admin.password_hash).toMatch(/^\$argon2id\$/);
+    expect(services.repos.audit.listForSite().map((e) => [e.action, e.entity_id, e.actor_email])).toEqual([['create-first-admin', admin.id, 'ada@example.org']]);
     expect((await request(app).get('/setup')).status).toBe(404);
     const again = request.agent(app);
     const token = await csrfOf(again, '/login');
@@ -117,6 +118,33 @@ describe('login', () => {
     expect(res.status).toBe(303);
   });
 
+  it('answers 429 to an address after 30 failures across accounts (password spraying), even for an account without failures, until the window passes; a success in between does not empty the count; another address is unaffected', async () => {
+    let now = new Date('2026-01-01T10:00:00Z').getTime();
+    const { app, services } = testApp({ clock: () => new Date(now), env: { TRUST_PROXY: '1' } });
+    await makeUser(services, { email: 'victim@example.org' });
+    await makeUser(services, { email: 'sprayer@example.org', password: 'the sprayer’s own' });
+    const SPRAYER = '203.0.113.7';
+    const attempt = async (email: string, password: string, address = SPRAYER) => {
+      const agent = request.agent(app);
+      const csrf = await csrfOf(agent);
+      return agent.post('/login').set('X-Forwarded-For', address).type('form').send({ email, password, _csrf: csrf });
+    };
+    // One common password against 29 accounts (existing or not), once each: no account reaches its own limit.
+    for (let i = 0; i < 29; i++) expect((await attempt(`person${i}@example.org`, 'Welkom2026!')).status).toBe(401);
+    // Signing in to an account of one's own forgets only that account's failures.
+    expect((await attempt('sprayer@example.org', 'the sprayer’s own')).status).toBe(303);
+    expect((await attempt('person29@example.org', 'Welkom2026!')).status).toBe(401);
+    const blocked = await attempt('victim@example.org', PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain('Too many failed attempts to log in');
+    expect(blocked.headers['retry-after']).toBe('900');
+    expect((await attempt('sprayer@example.org', 'the sprayer’s own')).status).toBe(429);
+    // Someone else, elsewhere, signs in as usual.
+    expect((await attempt('victim@example.org', PASSWORD, '198.51.100.9')).status).toBe(303);
+    now += 15 * 60_000 + 1;
+    expect((await attempt('victim@example.org', PASSWORD)).status).toBe(303);
+  });
+
   it('lets at most 10 guesses through when they arrive all at once', async () => {
     const { app, services } = testApp();
     await makeUser(services, { email: 'r@example.org' });
@@ -161,6 +189,8 @@ describe('accounts created by an administrator', () => {
     const page = await admin.agent.get(res.headers.location!);
     const link = /value="(http[^"]+\/set-password\/[^"]+)"/.exec(page.text)![1]!;
     expect(link.startsWith('https://kader.example.org/set-password/')).toBe(true);
+    const created = ctx.services.repos.audit.listForSite().find((e) => e.action === 'create' && e.entity_id === ctx.services.repos.users.findByEmail('new@example.org')!.id)!;
+    expect([created.actor_email, JSON.parse(created.after!).email]).toEqual(['admin@example.org', 'new@example.org']);
     return { ...ctx, admin, path: new URL(link).pathname };
   }
 
@@ -246,6 +276,39 @@ describe('own account', () => {
     const ok = await agent.post('/account/password').type('form').send({ _csrf: csrf, currentPassword: PASSWORD, password: 'a new password', passwordConfirm: 'a new password' });
     expect(ok.status).toBe(303);
     await loginAs(app, 'r@example.org', 'a new password');
+  });
+});
+
+describe('the language switch before signing in', () => {
+  it('keeps a visitor’s choice in a cookie of its own: no session row, no write (the page cache stays valid), and the next pages are in that language', async () => {
+    const { app, services, db } = testApp();
+    await makeUser(services, { email: 'r@example.org' });
+    const visitor = request.agent(app);
+    const csrf = await csrfOf(visitor);
+    const written = () => db.prepare('SELECT total_changes() AS changes, (SELECT count(*) FROM sessions) AS sessions').get();
+    const before = written();
+
+    const res = await visitor.post('/language').type('form').send({ _csrf: csrf, language: 'nl', next: '/login' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login');
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(cookies.find((c) => c.startsWith('kader.lang='))).toMatch(/^kader\.lang=nl; Max-Age=31536000; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(sessionCookie(res)).toBeUndefined();
+    // total_changes() is what the page cache reads: unchanged, so no cached page was thrown away.
+    expect(written()).toEqual(before);
+    expect((await visitor.get('/login').set('Accept-Language', 'en')).text).toContain('<h1>Inloggen</h1>');
+    expect(written()).toEqual(before);
+
+    // Still protected against cross-site requests: without the visitor's own token it is refused.
+    const forged = await request(app).post('/language').set('Cookie', 'kader.lang=en').type('form').send({ _csrf: csrf, language: 'en', next: '/login' });
+    expect(forged.status).toBe(403);
+    // Signed in without a language of their own, the user keeps the browser's choice; their own setting wins.
+    const token = await csrfOf(visitor);
+    expect((await visitor.post('/login').type('form').send({ email: 'r@example.org', password: PASSWORD, _csrf: token })).status).toBe(303);
+    expect((await visitor.get('/studies').set('Accept-Language', 'en')).text).toContain('Mijn onderzoeken');
+    const signedIn = await csrfOf(visitor, '/account');
+    await visitor.post('/language').type('form').send({ _csrf: signedIn, language: 'en', next: '/studies' });
+    expect(services.repos.users.findByEmail('r@example.org')!.language).toBe('en');
   });
 });
 

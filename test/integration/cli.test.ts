@@ -31,6 +31,11 @@ describe('kader user:create', () => {
     const s = servicesOn(DATA_DIR);
     expect((await s.users.authenticate('lead@example.org', generated))?.is_admin).toBe(1);
     expect((await s.users.authenticate('r@example.org', 'a piped password'))?.is_admin).toBe(0);
+    // Both are in the account log, made by Kader itself (no account acted).
+    expect(s.repos.audit.listForSite().map((e) => [e.action, e.entity_id, e.actor_email])).toEqual([
+      ['create', 2, null],
+      ['create', 1, null],
+    ]);
     s.db.close();
   });
 
@@ -57,6 +62,27 @@ describe('kader study:list', () => {
     const out = kader(['study:list'], { DATA_DIR });
     expect(out.status).toBe(0);
     expect(out.stdout).toBe('1\tBijstand 2023\n2\tAtlas 2017\n');
+  });
+});
+
+describe('kader study:import', () => {
+  it('creates the accounts the file needs as Kader itself: each in the account log with the study, the members’ set-password links on stderr', () => {
+    const DATA_DIR = tempDir();
+    const doc = JSON.parse(fs.readFileSync(path.resolve(ROOT, '../shared/fixtures/atlas-2017-scores.json'), 'utf8'));
+    doc.reconciliations = [{ case: 'nijkerk', condition: 'H', score: 3, note: 'Besproken.', by: 'former.lead@example.org' }];
+    const file = path.join(tempDir(), 'atlas.json');
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const r = kader(['study:import', file], { DATA_DIR });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ study: 1 });
+    expect(r.stderr).toMatch(/created account rater\.a@example\.org; set-password link: \/set-password\/[\w-]+/);
+    expect(r.stderr).toContain('created account former.lead@example.org (named only as a decider; no password link');
+    const s = servicesOn(DATA_DIR);
+    const entries = s.db
+      .prepare("SELECT u.email, a.actor_id, json_extract(a.after, '$.via') AS via, json_extract(a.after, '$.study') AS study FROM audit_log a JOIN users u ON u.id = a.entity_id WHERE a.entity = 'user' AND a.action = 'create' ORDER BY a.id")
+      .all();
+    s.db.close();
+    expect(entries).toEqual(['rater.a@example.org', 'rater.b@example.org', 'former.lead@example.org'].map((email) => ({ email, actor_id: null, via: 'study-import', study: 1 })));
   });
 });
 

@@ -1,11 +1,14 @@
 // Study files: the two fixtures import unchanged and export back to equivalent documents; a bad
-// file stores nothing and reports every problem.
+// file stores nothing and reports every problem; only an administrator's import creates accounts,
+// and every account it creates is in the account log.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AccountsMissing } from '../../server/studyfile/studyfile.import.ts';
 import { validateStudyFile } from '../../server/studyfile/studyfile.validate.ts';
+import type { StudyFile } from '../../server/studyfile/studyfile.schema.ts';
 import { ROOT } from '../helpers/processes.ts';
-import { makeUser, testApp } from '../helpers/app.ts';
+import { loginAs, makeUser, testApp, type TestContext } from '../helpers/app.ts';
 
 export const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
 export const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
@@ -242,5 +245,113 @@ describe('import refusals', () => {
     const result = validateStudyFile(doc);
     expect(result.ok).toBe(false);
     expect(ctx.services.repos.studies.listIdsAndTitles()).toEqual([]);
+  });
+});
+
+describe('accounts a study file needs', () => {
+  /**
+   * The atlas fixture (members rater.a and rater.b) with a final score and a reduction decision by
+   * someone who is no member: a former lead, who needs an account too.
+   */
+  function atlasWithDecider() {
+    const doc = fixture('atlas-2017-scores.json') as any;
+    doc.reconciliations = [{ case: 'nijkerk', condition: 'H', score: 3, note: 'Besproken.', by: 'former.lead@example.org' }];
+    doc.reductions = [{ condition: 'H', method: 2, reason: 'Samen met de uitvoering één factor.', by: 'former.lead@example.org' }];
+    return doc;
+  }
+
+  const upload = (agent: Awaited<ReturnType<typeof loginAs>>['agent'], csrf: string, doc: unknown, language = 'en') =>
+    agent.post('/studies/import').set('Accept-Language', language).field('_csrf', csrf).attach('file', Buffer.from(JSON.stringify(doc)), 'atlas-team.json');
+
+  const counts = (ctx: TestContext) =>
+    ctx.db.prepare('SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM studies) AS studies, (SELECT count(*) FROM audit_log) AS audit').get();
+
+  /** Accounts without their creation in the account log (should be none). */
+  const unaudited = (ctx: TestContext) =>
+    ctx.db
+      .prepare(
+        `SELECT email FROM users u WHERE NOT EXISTS (
+           SELECT 1 FROM audit_log a WHERE a.entity = 'user' AND a.entity_id = u.id AND a.action IN ('create', 'create-first-admin') AND a.study_id IS NULL)`,
+      )
+      .pluck()
+      .all();
+
+  it('refuses a researcher’s upload that names people without an account: it lists them, names and emails, with where the file names them, in English and Dutch; nothing is stored', async () => {
+    const ctx = testApp();
+    await makeUser(ctx.services, { email: 'lead@example.org', name: 'Lena Lead' });
+    await makeUser(ctx.services, { email: 'rater.b@example.org', name: 'Beoordelaar B' });
+    const lead = await loginAs(ctx.app, 'lead@example.org');
+    const before = counts(ctx);
+
+    const res = await upload(lead.agent, lead.csrf, atlasWithDecider());
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('atlas-team.json was not imported; nothing was stored. The file names 2 person(s) without an account in Kader, and only a site administrator can create accounts:');
+    expect(res.text).toContain('Beoordelaar A &lt;rater.a@example.org&gt; (named at <code>members[0]</code>)');
+    expect(res.text).toContain('former.lead &lt;former.lead@example.org&gt; (named at <code>reconciliations[0].by</code>, <code>reductions[0].by</code>)');
+    expect(res.text).toContain('Ask a site administrator to create these accounts');
+    // The member who has an account is not listed; the form is there to try again.
+    expect(res.text).not.toContain('rater.b@example.org');
+    expect(res.text).toContain('<input type="file" id="f-file" name="file"');
+    expect(counts(ctx)).toEqual(before);
+    expect(ctx.services.repos.users.findByEmail('rater.a@example.org')).toBeUndefined();
+
+    const nl = await upload(lead.agent, lead.csrf, atlasWithDecider(), 'nl');
+    expect(nl.status).toBe(422);
+    expect(nl.text).toContain('atlas-team.json is niet geïmporteerd; er is niets opgeslagen. Het bestand noemt 2 persoon/personen zonder account in Kader, en alleen een beheerder van de site kan accounts aanmaken:');
+    expect(nl.text).toContain('Vraag een beheerder van de site deze accounts aan te maken');
+    expect(counts(ctx)).toEqual(before);
+
+    // Once an administrator has made the accounts, the same researcher's import goes through.
+    await makeUser(ctx.services, { email: 'rater.a@example.org', name: 'Beoordelaar A' });
+    await makeUser(ctx.services, { email: 'former.lead@example.org', name: 'Former Lead' });
+    const again = await upload(lead.agent, lead.csrf, atlasWithDecider());
+    expect(again.status).toBe(303);
+    expect((await lead.agent.get(again.headers.location!)).text).toContain('The study file is imported.');
+  });
+
+  it('an administrator’s upload creates the missing accounts, the decider’s too, each with its entry in the account log', async () => {
+    const ctx = testApp();
+    const adminId = await makeUser(ctx.services, { email: 'admin@example.org', name: 'Ada Admin', isAdmin: true });
+    const admin = await loginAs(ctx.app, 'admin@example.org');
+    const res = await upload(admin.agent, admin.csrf, atlasWithDecider());
+    expect(res.status).toBe(303);
+    const studyId = Number(/\/studies\/(\d+)/.exec(res.headers.location!)![1]);
+    const page = await admin.agent.get(res.headers.location!);
+    expect(page.text).toContain('3 account(s) were created for people who had none (rater.a@example.org, rater.b@example.org, former.lead@example.org)');
+
+    const created = ctx.services.repos.audit.listForSite().filter((e) => e.action === 'create' && e.actor_email === 'admin@example.org');
+    expect(created.map((e) => JSON.parse(e.after!)).sort((a, b) => a.email.localeCompare(b.email))).toEqual([
+      { email: 'former.lead@example.org', name: 'former.lead', isAdmin: false, active: true, language: null, via: 'study-import', study: studyId },
+      { email: 'rater.a@example.org', name: 'Beoordelaar A', isAdmin: false, active: true, language: null, via: 'study-import', study: studyId },
+      { email: 'rater.b@example.org', name: 'Beoordelaar B', isAdmin: false, active: true, language: null, via: 'study-import', study: studyId },
+    ]);
+    expect(unaudited(ctx)).toEqual([]);
+    // The decider keeps their decisions but is no member of the study.
+    const former = ctx.services.repos.users.findByEmail('former.lead@example.org')!;
+    expect(ctx.services.repos.studies.member(studyId, former.id)).toBeUndefined();
+    expect(ctx.services.repos.studies.member(studyId, adminId)!.role).toBe('lead');
+  });
+
+  it('the importer itself refuses a non-administrator before writing anything, and creates the accounts for the operator (no actor), with the members’ set-password links', async () => {
+    const ctx = testApp();
+    const leadId = await makeUser(ctx.services, { email: 'lead@example.org' });
+    const valid = validateStudyFile(atlasWithDecider());
+    if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
+    const doc: StudyFile = valid.doc;
+    const before = counts(ctx);
+    const refused = await ctx.services.studyFile.importer.run(doc, { owner: leadId, actorId: leadId }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(AccountsMissing);
+    expect((refused as AccountsMissing).people.map((p) => p.email)).toEqual(['rater.a@example.org', 'rater.b@example.org', 'former.lead@example.org']);
+    expect(counts(ctx)).toEqual(before);
+
+    const { createdAccounts } = await ctx.services.studyFile.importer.run(doc, { owner: leadId, actorId: null });
+    expect(createdAccounts.map((a) => [a.email, a.token === null])).toEqual([
+      ['rater.a@example.org', false],
+      ['rater.b@example.org', false],
+      ['former.lead@example.org', true],
+    ]);
+    expect(unaudited(ctx)).toEqual([]);
+    const entries = ctx.db.prepare("SELECT actor_id FROM audit_log WHERE entity = 'user' AND action = 'create' AND json_extract(after, '$.via') = 'study-import'").pluck().all();
+    expect(entries).toEqual([null, null, null]);
   });
 });

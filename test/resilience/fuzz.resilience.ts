@@ -99,7 +99,7 @@ describe('fuzz pass over every form route', () => {
   };
 
   beforeAll(async () => {
-    ctx = testApp({ env: { LOGIN_MAX_FAILURES: '100000' } });
+    ctx = testApp({ env: { LOGIN_MAX_FAILURES: '100000', LOGIN_MAX_FAILURES_PER_ADDRESS: '100000' } });
     sections = await loadSections();
     Object.assign(table, ...sections.map((s) => s.table));
     const ids = {} as SharedStudy['ids'];

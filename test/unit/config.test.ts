@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     expect(c.uploadsDir).toBe(path.resolve('./data/uploads'));
     expect(c.trustProxy).toBe(false);
     expect(c.documentMaxBytes).toBe(100 * 1024 * 1024);
-    expect(c.login).toEqual({ maxFailures: 10, windowMs: 15 * 60_000 });
+    expect(c.login).toEqual({ maxFailures: 10, maxFailuresPerAddress: 30, windowMs: 15 * 60_000 });
     expect(Object.isFrozen(c)).toBe(true);
   });
 

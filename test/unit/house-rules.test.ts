@@ -24,6 +24,13 @@ describe('house rules', () => {
     expect(readers).toEqual([]);
   });
 
+  it('accounts are inserted only by users.repo.ts create, which writes the audit entry with them', () => {
+    const inserters = ['server', 'scripts', 'bench']
+      .flatMap((dir) => filesUnder(dir, '.ts'))
+      .filter((f) => f !== path.join('server', 'users', 'users.repo.ts') && /INSERT\s+(OR\s+\w+\s+)?INTO\s+["'`]?users\b/i.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(inserters).toEqual([]);
+  });
+
   it('views print unescaped output only for includes, the page body and SafeHtml values', () => {
     const allowed = /<%-\s*(include\(|body\s*%>|[\w.]+Html\s*%>)/;
     const offenders = filesUnder('views', '.ejs').flatMap((f) =>
