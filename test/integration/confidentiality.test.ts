@@ -113,7 +113,10 @@ describe('a lead who rates a case (issue 13.2)', () => {
       expect(res.status, step).toBe(409);
       expect(res.text).toContain('You rate Deurne yourself and have not submitted your ratings of it');
       expect(services.repos.ratings.blindState(services.repos.cases.findByKey(studyId, 'c4')!.id).unblinded_at).toBeNull();
-      expect((await lead.agent.get(`/studies/${studyId}/cases/c4/ratings`)).text).not.toContain(BOB_C4);
+      const overview = (await lead.agent.get(`/studies/${studyId}/cases/c4/ratings`)).text;
+      expect(overview).not.toContain(BOB_C4);
+      expect(overview).not.toContain('/c4/unblind'); // the page explains instead of offering the button
+      expect(overview).toContain('You rate Deurne yourself');
     }
     expect(services.repos.audit.listForStudy(studyId).filter((a) => a.action === 'unblind')).toEqual([]);
     // Another lead (the administrator, who does not rate c4) may unblind it, logged.
