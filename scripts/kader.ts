@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../server/config.ts';
 import { email as emailSchema, newPassword, personName } from '../server/auth/auth.schemas.ts';
 import { backupTo, BackupError, restoreFrom } from '../server/lib/backup.ts';
 import { openDb } from '../server/lib/db.ts';
+import { makePrivateDir, PRIVATE_UMASK, secureDataDir } from '../server/lib/private-files.ts';
 import { RuleError } from '../server/lib/errors.ts';
 import { translate } from '../server/lib/i18n.ts';
 import { migrate, MigrationError } from '../server/lib/migrate.ts';
@@ -44,6 +45,7 @@ const USAGE = `Usage: npm run --silent kader -- <command> [options]
 Environment: DATA_DIR (default ./data), as for the server.`;
 
 function openServices(config: Readonly<Config>) {
+  secureDataDir(config);
   const db = openDb(config.dbFile);
   migrate(db, { backupDir: path.join(config.dataDir, 'backups') });
   return createServices(db, () => new Date(), config);
@@ -213,8 +215,9 @@ function restore(config: Readonly<Config>, args: string[]): void {
   if (!file) throw new UsageError('restore needs a file name: restore FILE');
   const pid = runningServerPid(config.dataDir);
   if (pid) throw new UsageError(`A Kader server (process ${pid}) is using ${config.dataDir}. Stop it first; nothing was changed.`);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  makePrivateDir(config.dataDir);
   const result = restoreFrom(file, config, new Date().toISOString().replace(/[:.]/g, '-'));
+  secureDataDir(config);
   console.log(JSON.stringify({ restored: path.resolve(file), ...result }));
 }
 
@@ -243,6 +246,8 @@ async function demo(config: Readonly<Config>): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Backups, exports and the database files SQLite creates are their owner's only (private-files.ts).
+  process.umask(PRIVATE_UMASK);
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
     console.log(USAGE);

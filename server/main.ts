@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDb } from './lib/db.ts';
 import { createLogger } from './lib/logger.ts';
+import { PRIVATE_UMASK, secureDataDir } from './lib/private-files.ts';
 import { migrate } from './lib/migrate.ts';
 import { randomToken } from './lib/tokens.ts';
 import { createServices } from './services.ts';
@@ -20,9 +21,11 @@ function sessionSecret(config: Readonly<Config>): string {
 }
 
 async function main(): Promise<void> {
+  // Whatever Kader or SQLite creates from here on is its owner's only (private-files.ts).
+  process.umask(PRIVATE_UMASK);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  fs.mkdirSync(config.uploadsDir, { recursive: true });
+  secureDataDir(config);
   const db = openDb(config.dbFile);
   const migrated = migrate(db, { backupDir: path.join(config.dataDir, 'backups') });
   if (migrated.applied.length) logger.info({ applied: migrated.applied, backup: migrated.backupFile }, 'database migrated');

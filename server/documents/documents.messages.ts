@@ -25,8 +25,8 @@ export const en = {
   'documents.uploadedBy': 'Uploaded by',
   'documents.text.pending': 'text being read for search',
   'documents.text.done': 'searchable',
-  'documents.text.failed': 'text could not be read',
-  'documents.text.skipped': 'too large to read for search',
+  'documents.text.failed': 'text could not be read; the file may be damaged or need too much memory to read',
+  'documents.text.skipped': 'too large to read for search, as a file or unpacked',
   'documents.text.none': 'not searchable',
 } as const;
 
@@ -56,7 +56,7 @@ export const nl: Record<keyof typeof en, string> = {
   'documents.uploadedBy': 'Geüpload door',
   'documents.text.pending': 'tekst wordt gelezen voor zoeken',
   'documents.text.done': 'doorzoekbaar',
-  'documents.text.failed': 'tekst kon niet gelezen worden',
-  'documents.text.skipped': 'te groot om te lezen voor zoeken',
+  'documents.text.failed': 'tekst kon niet gelezen worden; het bestand is mogelijk beschadigd of vraagt te veel geheugen',
+  'documents.text.skipped': 'te groot om te lezen voor zoeken, als bestand of uitgepakt',
   'documents.text.none': 'niet doorzoekbaar',
 };

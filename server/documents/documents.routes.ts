@@ -66,7 +66,7 @@ export function documentsRoutes(s: Services, config: Pick<Config, 'uploadsDir' |
         errors.file = { key: !file || file.size === 0 ? 'documents.noFile' : 'documents.chooseAgain' };
         return render(req, res, 422, values, errors);
       }
-      const added = s.documents.add(req.study!.id, String(req.params.case), form.data, { path: file.path, size: file.size, sha256: file.sha256!, originalName: file.originalname }, req.user!.id);
+      const added = s.documents.add(req.study!.id, String(req.params.case), form.data, { path: file.path, size: file.size, sha256: file.sha256!, isText: file.isText, originalName: file.originalname }, req.user!.id);
       if (added.unsupported) return render(req, res, 415, values, { file: { key: 'documents.unsupported' } });
       setFlash(req, { kind: 'success', key: 'documents.uploaded' });
       res.redirect(303, `/studies/${req.study!.id}/cases/${encodeURIComponent(String(req.params.case))}/documents`);

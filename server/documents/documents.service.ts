@@ -54,7 +54,7 @@ export function documentsService(deps: { db: Db; repos: Repos; now: () => Date; 
       upload: StoredUpload & { originalName: string },
       actorId: number | null,
     ): { key: string; unsupported?: true } {
-      const kind = recognise(upload.path, upload.originalName);
+      const kind = recognise(upload.path, upload.originalName, upload.isText);
       if (!kind) return { key: '', unsupported: true };
       const caseRow = repos.cases.list(studyId).find((c) => c.key === caseKey);
       if (!caseRow) throw new RuleError('error.notFound');

@@ -1,6 +1,7 @@
 // A multer storage engine that streams each uploaded file to a temporary file in the uploads
-// folder while computing its SHA-256 and size, so memory does not grow with the file. Temporary
-// files that no handler claimed are removed when the response ends (refused uploads included).
+// folder while computing its SHA-256, its size and whether it is text by the upload rule
+// (TextCheck), so memory does not grow with the file. Temporary files that no handler claimed are
+// removed when the response ends (refused uploads included).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,11 +10,15 @@ import { Transform } from 'node:stream';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { HttpError } from '../lib/errors.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../lib/private-files.ts';
+import { TextCheck } from './documents.sniff.ts';
 
 export interface StoredUpload {
   path: string;
   size: number;
   sha256: string;
+  /** TextCheck's verdict on the whole file as it was written; absent, recognise reads the file to decide. */
+  isText?: boolean;
 }
 
 declare global {
@@ -26,6 +31,7 @@ declare global {
     namespace Multer {
       interface File {
         sha256?: string;
+        isText?: boolean;
       }
     }
   }
@@ -35,20 +41,22 @@ class HashingDiskStorage implements multer.StorageEngine {
   constructor(private readonly dir: string) {}
 
   _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
-    fs.mkdirSync(this.dir, { recursive: true });
+    makePrivateDir(this.dir);
     const target = path.join(this.dir, `${crypto.randomBytes(16).toString('hex')}.part`);
     (req.incomingFiles ??= []).push(target);
     const hash = crypto.createHash('sha256');
+    const text = new TextCheck();
     let size = 0;
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         hash.update(chunk);
+        text.update(chunk);
         size += chunk.length;
         done(null, chunk);
       },
     });
-    pipeline(file.stream, measure, fs.createWriteStream(target, { flags: 'wx', mode: 0o600 })).then(
-      () => cb(null, { path: target, size, sha256: hash.digest('hex') }),
+    pipeline(file.stream, measure, fs.createWriteStream(target, { flags: 'wx', mode: PRIVATE_FILE_MODE })).then(
+      () => cb(null, { path: target, size, sha256: hash.digest('hex'), isText: text.result() }),
       (err: unknown) => cb(err),
     );
   }

@@ -1,10 +1,12 @@
 // Consistent online backups of the database (VACUUM INTO runs inside a read transaction, so the
 // copy is a snapshot even while the server writes) and restores that never leave half a database.
+// Backups hold everything the data folder does, so they are owner-only like it (private-files.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from './db.ts';
+import { vacuumInto, type Db } from './db.ts';
 import { readMigrations } from './migrate.ts';
+import { makePrivateDir, tighten } from './private-files.ts';
 
 export class BackupError extends Error {}
 
@@ -17,12 +19,19 @@ export function backupTo(db: Db, dataDir: string, uploadsDir: string, file: stri
   if (!path.relative(path.resolve(dataDir), target).startsWith('..')) {
     throw new BackupError(`${target} is inside the data folder ${dataDir}; keep backups elsewhere so they survive the loss of that folder.`);
   }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  db.prepare('VACUUM INTO ?').run(target);
+  makePrivateDir(path.dirname(target));
+  vacuumInto(db, target);
   // Uploaded files are never changed once written, so copying them after the snapshot is consistent.
   const hasUploads = fs.existsSync(uploadsDir) && fs.readdirSync(uploadsDir).length > 0;
-  if (hasUploads) fs.cpSync(uploadsDir, uploadsBackupDir(target), { recursive: true });
+  if (hasUploads) copyPrivateDir(uploadsDir, uploadsBackupDir(target));
   return { database: target, uploads: hasUploads ? uploadsBackupDir(target) : null };
+}
+
+/** Copies a folder of uploads into a new owner-only folder (cpSync alone would give it the source's mode). */
+function copyPrivateDir(from: string, to: string): void {
+  makePrivateDir(to);
+  fs.cpSync(from, to, { recursive: true });
+  tighten([to]);
 }
 
 /** Checks that `file` is a Kader database this program can open, without changing it. */
@@ -56,14 +65,14 @@ export function restoreFrom(file: string, target: { dbFile: string; uploadsDir: 
   const source = path.resolve(file);
   const { version } = inspectBackup(source);
   const asideDir = path.join(target.dataDir, 'backups', `before-restore-${stamp}`);
-  fs.mkdirSync(asideDir, { recursive: true });
+  makePrivateDir(asideDir);
 
   // VACUUM INTO reads the backup as SQLite sees it, including anything still in its write-ahead log.
   const incoming = `${target.dbFile}.restoring`;
   fs.rmSync(incoming, { force: true });
   const reader = new Database(source, { readonly: true, fileMustExist: true });
   try {
-    reader.prepare('VACUUM INTO ?').run(incoming);
+    vacuumInto(reader, incoming);
   } finally {
     reader.close();
   }
@@ -82,8 +91,8 @@ export function restoreFrom(file: string, target: { dbFile: string; uploadsDir: 
   const uploads = uploadsBackupDir(source);
   if (fs.existsSync(uploads)) {
     if (fs.existsSync(target.uploadsDir)) fs.renameSync(target.uploadsDir, path.join(asideDir, 'uploads'));
-    fs.cpSync(uploads, target.uploadsDir, { recursive: true });
+    copyPrivateDir(uploads, target.uploadsDir);
   }
-  fs.mkdirSync(target.uploadsDir, { recursive: true });
+  makePrivateDir(target.uploadsDir);
   return { version, previousDataMovedTo: asideDir };
 }

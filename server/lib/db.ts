@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile, databaseFiles, makePrivateDir, PRIVATE_FILE_MODE, tighten } from './private-files.ts';
 
 export type Db = Database.Database;
 
@@ -12,7 +13,13 @@ export interface OpenOptions {
 }
 
 export function openDb(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:' && !options.readonly) {
+    makePrivateDir(path.dirname(file));
+    // SQLite gives the write-ahead log and shared-memory files it creates the database file's mode,
+    // so the database file is made (or tightened to) owner-only before SQLite opens it.
+    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+    tighten(databaseFiles(file));
+  }
   const db = new Database(file, {
     readonly: options.readonly ?? false,
     verbose: options.onStatement ? (message?: unknown) => options.onStatement!(String(message)) : undefined,
@@ -27,4 +34,18 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
 /** Current time as ISO-8601 UTC; every timestamp in the database has this form. */
 export function nowIso(clock: () => Date = () => new Date()): string {
   return clock().toISOString();
+}
+
+/**
+ * A consistent copy of the database in a new owner-only file (VACUUM INTO runs in a read
+ * transaction, so it is a snapshot even while others write); refuses a file that exists.
+ */
+export function vacuumInto(db: Db, file: string): void {
+  createPrivateFile(file);
+  try {
+    db.prepare('VACUUM INTO ?').run(file);
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    throw err;
+  }
 }

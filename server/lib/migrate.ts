@@ -3,7 +3,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './db.ts';
+import { vacuumInto, type Db } from './db.ts';
+import { makePrivateDir } from './private-files.ts';
 import { ROOT } from './root.ts';
 
 export const MIGRATIONS_DIR = path.join(ROOT, 'db', 'migrations');
@@ -82,10 +83,10 @@ export function migrate(db: Db, options: { dir?: string; backupDir?: string; now
   if (pending.length === 0) return result;
 
   if (current > 0 && options.backupDir) {
-    fs.mkdirSync(options.backupDir, { recursive: true });
+    makePrivateDir(options.backupDir);
     const stamp = now().replace(/[:.]/g, '-');
     result.backupFile = path.join(options.backupDir, `before-migration-${pending[0]!.version}-${stamp}.db`);
-    db.prepare('VACUUM INTO ?').run(result.backupFile);
+    vacuumInto(db, result.backupFile);
   }
 
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');

@@ -150,3 +150,43 @@ export async function startServer(options: { timeoutMs?: number; env?: Record<st
   throw new Error(`the server did not answer GET /healthz with 200 within ${timeoutMs} ms (${lastProblem}).\n${output}`);
 }
 
+
+/** Kilobyte figure `field` (e.g. VmHWM) of a process's /proc status, or 0 when it has gone. */
+function procStatusKb(pid: string, field: string): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Watches the child processes of this process (every `intervalMs`) and reports the highest peak
+ * resident memory (VmHWM) any of them reached, in bytes. Linux only (reads /proc).
+ */
+export function watchChildMemory(intervalMs = 10): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // The fields after "(name)": state, then the parent's id.
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid) peak = Math.max(peak, procStatusKb(pid, 'VmHWM'));
+    }
+  };
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}

