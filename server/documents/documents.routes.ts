@@ -11,6 +11,7 @@ import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { documentUpload } from './documents.storage.ts';
+import { downloadName } from './documents.sniff.ts';
 
 const uploadSchema = z.object({
   title: z.string().trim().min(1).max(300),
@@ -79,7 +80,7 @@ export function documentsRoutes(s: Services, config: Pick<Config, 'uploadsDir' |
       const file = s.documents.pathOf(doc.storage_name);
       if (!fs.existsSync(file)) throw notFound();
       res.setHeader('Content-Type', doc.media_type);
-      res.setHeader('Content-Disposition', attachmentHeader(doc.filename));
+      res.setHeader('Content-Disposition', attachmentHeader(downloadName(doc.filename, doc.media_type)));
       res.setHeader('Content-Length', String(doc.size));
       res.setHeader('Cache-Control', 'private, no-store');
       fs.createReadStream(file).pipe(res);

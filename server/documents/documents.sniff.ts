@@ -97,6 +97,30 @@ function readRange(file: string, start: number, length: number): Buffer {
   }
 }
 
+/** The file name endings that go with each media type Kader accepts; the first is the one it adds. */
+const EXTENSIONS: Record<string, readonly string[]> = {
+  'application/pdf': ['.pdf'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'application/vnd.oasis.opendocument.text': ['.odt'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['.docx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
+  'text/plain': ['.txt'],
+  'text/markdown': ['.md', '.markdown'],
+  'text/csv': ['.csv'],
+};
+
+/**
+ * The name a download is saved under: the uploaded name, with the ending of what the content is when
+ * the name says otherwise ("tool.exe" of plain text downloads as "tool.exe.txt"), because the
+ * computer that opens a download goes by the name, not the content.
+ */
+export function downloadName(filename: string, mediaType: string): string {
+  const endings = EXTENSIONS[mediaType];
+  if (!endings || endings.includes(path.extname(filename).toLowerCase())) return filename;
+  return `${filename}${endings[0]}`;
+}
+
 /**
  * What an uploaded file is, or null when it is not on the allow-list. `isText` is TextCheck's verdict
  * when the upload was checked as it streamed to disk; without it the file is read again to decide.

@@ -219,6 +219,15 @@ describe('downloading and deleting', () => {
     expect(Buffer.compare(res.body as Buffer, pdf)).toBe(0);
   });
 
+  it('downloads text under a name that ends as text, whatever the upload was called (issue 13)', async () => {
+    const { upload, lead, studyId } = await setUp();
+    await upload(Buffer.from('plain words'), 'tool.exe', { title: 'Tool' });
+    await upload(Buffer.from('# notes'), 'notes.md', { title: 'Notes' });
+    const disposition = async (key: string) => (await lead.agent.get(`/studies/${studyId}/documents/${key}/download`)).headers['content-disposition'];
+    expect(await disposition('d1')).toBe(`attachment; filename="tool.exe.txt"; filename*=UTF-8''tool.exe.txt`);
+    expect(await disposition('d2')).toBe(`attachment; filename="notes.md"; filename*=UTF-8''notes.md`);
+  });
+
   it('a lead deletes a document: the file goes and the audit log keeps what it was', async () => {
     const { upload, lead, services, studyId, storedFiles } = await setUp();
     await upload(Buffer.from('weg ermee'), 'weg.txt', { title: 'Weg' });
