@@ -3,6 +3,7 @@
 // Who sees whose scores is decided in ratings.repo.ts.
 import type { Request, Response } from 'express';
 import { cachedPage, route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
+import { askToConfirm, isConfirmed } from '../http/confirm.ts';
 import { setFlash } from '../http/flash.ts';
 import { csvUpload, CSV_FILE_MAX_BYTES } from '../http/upload.ts';
 import type { FieldErrors } from '../http/forms.ts';
@@ -129,6 +130,13 @@ export function ratingsRoutes(s: Services): RouteDef[] {
 
     /** @route POST /studies/:id/cases/:case/unblind — an explicit, logged unblinding. */
     route('post', '/studies/:id/cases/:case/unblind', studyRole('lead'), (req, res) => {
+      if (!isConfirmed(req)) {
+        const name = s.cases.casePage(req.study!.id, caseKey(req)).row.name;
+        return askToConfirm(req, res, {
+          title: req.t('ratings.overview.unblindConfirmTitle', { case: name }), text: req.t('ratings.overview.unblindConfirm', { case: name }),
+          button: req.t('ratings.overview.unblind'), back: overviewUrl(req),
+        });
+      }
       const changed = s.ratings.unblind(req.study!.id, caseKey(req), req.user!.id);
       setFlash(req, { kind: changed ? 'success' : 'info', key: changed ? 'ratings.overview.unblinded' : 'ratings.overview.alreadyOpen' });
       res.redirect(303, overviewUrl(req));

@@ -126,7 +126,7 @@ describe('blinding across every route', () => {
     const env = await setUp();
     const { studyId, bob, lead, carol, vera, admin, services, tick } = env;
     tick('2026-06-02T09:00:00Z');
-    expect((await lead.agent.post(`/studies/${studyId}/cases/c2/unblind`).type('form').send({ _csrf: lead.csrf })).status).toBe(303);
+    expect((await lead.agent.post(`/studies/${studyId}/cases/c2/unblind`).type('form').send({ _csrf: lead.csrf, confirmed: 'yes' })).status).toBe(303);
     const overview = await lead.agent.get(`/studies/${studyId}/cases/c2/ratings`);
     expect(overview.text).toContain('Unblinded by Lena Lead on 2026-06-02 09:00.');
     expect(overview.text).toContain(`${BOB_C2} on 1.a`);

@@ -109,7 +109,7 @@ describe('a lead who rates a case (issue 13.2)', () => {
     // The lead has not rated yet, then has drafts: both times the unblinding is refused.
     for (const step of ['nothing rated', 'drafts']) {
       if (step === 'drafts') expect((await lead.agent.post(`/studies/${studyId}/cases/c4/rate`).type('form').send(ratingBody(lead, 2, 'LEAD-DRAFT'))).status).toBe(303);
-      const res = await lead.agent.post(`/studies/${studyId}/cases/c4/unblind`).type('form').send({ _csrf: lead.csrf });
+      const res = await lead.agent.post(`/studies/${studyId}/cases/c4/unblind`).type('form').send({ _csrf: lead.csrf, confirmed: 'yes' });
       expect(res.status, step).toBe(409);
       expect(res.text).toContain('You rate Deurne yourself and have not submitted your ratings of it');
       expect(services.repos.ratings.blindState(services.repos.cases.findByKey(studyId, 'c4')!.id).unblinded_at).toBeNull();
@@ -121,7 +121,7 @@ describe('a lead who rates a case (issue 13.2)', () => {
     expect(services.repos.audit.listForStudy(studyId).filter((a) => a.action === 'unblind')).toEqual([]);
     // Another lead (the administrator, who does not rate c4) may unblind it, logged.
     const admin = env.admin;
-    expect((await admin.agent.post(`/studies/${studyId}/cases/c4/unblind`).type('form').send({ _csrf: admin.csrf })).status).toBe(303);
+    expect((await admin.agent.post(`/studies/${studyId}/cases/c4/unblind`).type('form').send({ _csrf: admin.csrf, confirmed: 'yes' })).status).toBe(303);
     expect(services.repos.audit.listForStudy(studyId).filter((a) => a.action === 'unblind')).toHaveLength(1);
   });
 });

@@ -245,7 +245,14 @@ describe('a lead reopens and unblinds', () => {
     expect(services.studyFile.exporter.run(studyId, 'unblinded').ratings ?? []).toEqual([]);
 
     tick('2026-06-04T12:00:00Z');
-    expect((await lead.agent.post(`/studies/${studyId}/cases/c1/unblind`).type('form').send({ _csrf: lead.csrf })).status).toBe(303);
+    // Without JavaScript the first POST asks: a page that says what happens and posts again, confirmed.
+    const ask = await lead.agent.post(`/studies/${studyId}/cases/c1/unblind`).type('form').send({ _csrf: lead.csrf });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('<h1 id="confirm-heading">Unblind Almere?</h1>');
+    expect(ask.text).toMatch(/<form method="post" action="\/studies\/\d+\/cases\/c1\/unblind">/);
+    expect(ask.text).toContain('<input type="hidden" name="confirmed" value="yes">');
+    expect(audit('unblind')).toEqual([]);
+    expect((await lead.agent.post(`/studies/${studyId}/cases/c1/unblind`).type('form').send({ _csrf: lead.csrf, confirmed: 'yes' })).status).toBe(303);
     const [entry] = audit('unblind');
     expect(entry!.actor_email).toBe('lead@example.org');
     expect(JSON.parse(entry!.after!)).toEqual({ case: 'c1', blind: false, submitted: ['ann@example.org'] });
@@ -257,7 +264,7 @@ describe('a lead reopens and unblinds', () => {
     const exported = services.studyFile.exporter.run(studyId, 'unblinded').ratings as { rater: string }[];
     expect(exported.map((r) => r.rater)).toEqual(Array(5).fill('ann@example.org'));
     // A second unblind changes nothing and logs nothing.
-    await lead.agent.post(`/studies/${studyId}/cases/c1/unblind`).type('form').send({ _csrf: lead.csrf });
+    await lead.agent.post(`/studies/${studyId}/cases/c1/unblind`).type('form').send({ _csrf: lead.csrf, confirmed: 'yes' });
     expect(audit('unblind')).toHaveLength(1);
   });
 });

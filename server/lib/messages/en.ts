@@ -1,6 +1,8 @@
 // English interface texts. nl.ts must have the same keys (the compiler checks).
 export const en = {
   'layout.skip': 'Skip to content',
+  'confirm.cancel': 'Cancel',
+  'confirm.ok': 'Confirm',
   'layout.mainNav': 'Main',
   'layout.language': 'Language',
   'layout.switchLanguage': 'Switch',

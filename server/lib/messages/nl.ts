@@ -3,6 +3,8 @@ import type { en } from './en.ts';
 
 export const nl: Record<keyof typeof en, string> = {
   'layout.skip': 'Naar de inhoud',
+  'confirm.cancel': 'Annuleren',
+  'confirm.ok': 'Bevestigen',
   'layout.mainNav': 'Hoofdmenu',
   'layout.language': 'Taal',
   'layout.switchLanguage': 'Wissel',
