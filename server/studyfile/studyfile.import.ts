@@ -7,7 +7,7 @@ import { hashPassword } from '../lib/passwords.ts';
 import { randomToken, sha256 } from '../lib/tokens.ts';
 import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
 import { pseudonymWord, type ReductionMethod } from '../analysis/analysis.rules.ts';
-import { fillPseudonyms, cryptoRandom } from '../anonymise/anonymise.rules.ts';
+import { cryptoRandom, fillPseudonyms, pseudonymAllowed } from '../anonymise/anonymise.rules.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import { conditionWrite, type FrameworkRepo } from '../framework/framework.repo.ts';
@@ -133,8 +133,9 @@ export function studyFileImporter(deps: {
         }
 
         const caseIds = new Map<string, number>();
-        // study-format.md: a pseudonym is generated when absent (in random order; anonymise.rules.ts).
-        const pseudonyms = fillPseudonyms(doc.cases.map((c) => c.pseudonym ?? null), pseudonymWord('', doc.study.language), cryptoRandom);
+        // study-format.md: a pseudonym is generated when absent (in random order, none that names a case; anonymise.rules.ts).
+        const identities = doc.cases.map((c) => ({ key: c.key, name: c.name, aliases: c.aliases ?? [], pseudonym: c.pseudonym ?? null }));
+        const pseudonyms = fillPseudonyms(identities.map((c) => c.pseudonym), pseudonymWord('', doc.study.language), cryptoRandom, pseudonymAllowed(identities));
         doc.cases.forEach((c, i) => {
           const id = cases.insert(
             studyId,
