@@ -21,7 +21,7 @@ import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { ReconcileRepo } from '../reconcile/reconcile.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
 import { auditView, type UsersRepo } from '../users/users.repo.ts';
-import { evidenceIdentity, type StudyFile } from './studyfile.schema.ts';
+import { caseIdentities, evidenceIdentity, type StudyFile } from './studyfile.schema.ts';
 
 export interface ImportResult {
   studyId: number;
@@ -134,7 +134,7 @@ export function studyFileImporter(deps: {
 
         const caseIds = new Map<string, number>();
         // study-format.md: a pseudonym is generated when absent (in random order, none that names a case; anonymise.rules.ts).
-        const identities = doc.cases.map((c) => ({ key: c.key, name: c.name, aliases: c.aliases ?? [], pseudonym: c.pseudonym ?? null }));
+        const identities = caseIdentities(doc.cases);
         const pseudonyms = fillPseudonyms(identities.map((c) => c.pseudonym), pseudonymWord('', doc.study.language), cryptoRandom, pseudonymAllowed(identities));
         doc.cases.forEach((c, i) => {
           const id = cases.insert(

@@ -3,7 +3,7 @@
 // a rule is never written twice. Problems name the path and a message key; all are reported.
 import type { z } from 'zod';
 import { isMessageKey, type MessageKey, type Params } from '../lib/i18n.ts';
-import { evidenceIdentity, NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
+import { caseIdentities, evidenceIdentity, NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
 import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
 import { clashMessage, pseudonymClashes, studyAliasesProblem, wordProblem } from '../anonymise/anonymise.rules.ts';
@@ -150,7 +150,7 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
   const aliasProblem = studyAliasesProblem([], doc.cases.map((c) => c.aliases ?? []));
   if (aliasProblem) problems.push({ path: 'cases', ...aliasProblem });
   // A pseudonym must not give a case away; generated ones avoid that, unless the word itself would.
-  const identities = doc.cases.map((c) => ({ key: c.key, name: c.name, aliases: c.aliases ?? [], pseudonym: c.pseudonym ?? null }));
+  const identities = caseIdentities(doc.cases);
   const caseIndex = new Map(doc.cases.map((c, i) => [c.key, i]));
   for (const clash of pseudonymClashes(identities)) problems.push({ path: `cases[${caseIndex.get(clash.key)}].pseudonym`, ...clashMessage(clash, 'pseudonym') });
   const wordGivesAway = doc.cases.some((c) => c.pseudonym === undefined) ? wordProblem(pseudonymWord('', doc.study.language), identities) : null;
