@@ -10,6 +10,7 @@ import { agreementService } from './agreement/agreement.service.ts';
 import { analysisService } from './analysis/analysis.service.ts';
 import { reportsService } from './reports/reports.service.ts';
 import { anonymiseService } from './anonymise/anonymise.service.ts';
+import { leakCheckService } from './anonymise/anonymise.leaks.ts';
 import { exportsService } from './exports/exports.service.ts';
 import { evidenceService } from './evidence/evidence.service.ts';
 import { assignmentService } from './assignment/assignment.service.ts';
@@ -46,6 +47,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     // Its own (stateless) analysis service: the model is computed per request either way.
     reports: reportsService({ db, repos, analysis: analysisService({ db, repos, now: clock }), now: clock }),
     anonymise: anonymiseService({ db, repos, now: clock }),
+    leakCheck: leakCheckService({ db, repos, now: clock }),
     exports: exportsService({ db, repos, now: clock }),
     documents: documentsService({ db, repos, now: clock, uploadsDir: config.uploadsDir }),
     studyFile: {

@@ -1,9 +1,15 @@
-// Finding a study's case names and aliases in a text in time linear in the text: one trie of every
-// name (each character case-folded, each run of spaces, dashes and underscores one "separator" step),
+// Finding a study's case names, aliases and keys in a text in time linear in the text: one trie of
+// every name (each character folded, each run of spaces, dashes and underscores one "separator" step),
 // walked from each position. It replaces a regular expression with one alternative per name, which
 // V8 compiles in time that grows with the square of its size (seconds for a few hundred long
 // aliases, on every request) and refuses above about a megabyte. Alias text is data here, never
 // pattern syntax: whatever the aliases, the work per position is bounded by the longest name.
+//
+// Folding ignores letter case AND accents: "Súdwest-Fryslân", "SUDWEST FRYSLAN" and "sudwest-fryslan"
+// are one name, because a name written without its accents gives a case away just as well. Each
+// character of the text is folded on its own and the walk goes over the original text, so every match
+// is a span of the original (NFD would change lengths: "â" is one unit, "a" + U+0302 two); combining
+// marks belong to the character before them.
 //
 // A trie is built once per set of names and kept in a small cache keyed by a hash of the names and
 // their pseudonyms, so a repeated request finds it and a changed alias is simply another key.
@@ -27,12 +33,14 @@ export interface NameMatch {
 const OTHER = 1;
 const WORD = 2; // \p{L} or \p{N}: the characters a name must not continue into (whole words)
 const SEPARATOR = 3; // \s, _ or -: interchangeable between the words of a name
+const MARK = 4; // \p{M}: a combining mark, part of the character before it ("a" + U+0302 is "â")
 
 const isWordRe = /^[\p{L}\p{N}]$/u;
 const isSeparatorRe = /^[\s_-]$/u;
+const isMarkRe = /^\p{M}$/u;
 const classify = (cp: number) => {
   const s = String.fromCodePoint(cp);
-  return isWordRe.test(s) ? WORD : isSeparatorRe.test(s) ? SEPARATOR : OTHER;
+  return isWordRe.test(s) ? WORD : isSeparatorRe.test(s) ? SEPARATOR : isMarkRe.test(s) ? MARK : OTHER;
 };
 /** Kinds of the Basic Multilingual Plane, filled as met (0 = not yet). */
 const bmpKinds = new Uint8Array(0x10000);
@@ -53,19 +61,44 @@ const single = (s: string) => {
  * ("ſ" and "s", "ς" and "σ", the Kelvin sign and "k"); characters whose upper or lower case is longer
  * ("ß" → "SS", "İ" → "i̇") stay themselves.
  */
-function computeFold(cp: number): number {
+function caseFold(cp: number): number {
   const s = String.fromCodePoint(cp);
   const upper = single(s.toUpperCase());
   const lower = single((upper >= 0 ? String.fromCodePoint(upper) : s).toLowerCase());
   return lower >= 0 ? lower : cp;
 }
+/** Letters that have no decomposition but are commonly written without their stroke or as two letters. */
+const PLAIN_LETTERS: Readonly<Record<string, string>> = {
+  ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ı: 'i',
+};
+/**
+ * What a character is compared as: its compatibility decomposition without combining marks ("Ú" →
+ * "U", "ĳ" → "ij", "ﬁ" → "fi", a full-width "Ａ" → "A"), or its plain letters (PLAIN_LETTERS), each
+ * case-folded. Usually one code point; a few characters give two or three.
+ */
+function computeKeys(cp: number): number[] {
+  const s = String.fromCodePoint(cp);
+  const plain = PLAIN_LETTERS[s] ?? s.normalize('NFKD').replace(/\p{M}/gu, '');
+  if (plain === '') return [caseFold(cp)];
+  return Array.from(plain, (c) => caseFold(c.codePointAt(0)!));
+}
+/** Folds of the BMP with one key, filled as met (-1 = not yet, -2 = several keys, in `multiKeys`). */
 const bmpFolds = new Int32Array(0x10000).fill(-1);
-function fold(cp: number): number {
+const multiKeys = new Map<number, readonly number[]>();
+/** The fold of a character: one key (a number) or several (an array). */
+function foldOf(cp: number): number | readonly number[] {
   if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a ? cp + 0x20 : cp;
-  if (cp >= 0x10000) return computeFold(cp);
-  let folded = bmpFolds[cp]!;
-  if (folded < 0) bmpFolds[cp] = folded = computeFold(cp);
-  return folded;
+  if (cp < 0x10000) {
+    const folded = bmpFolds[cp]!;
+    if (folded >= 0) return folded;
+    if (folded === -2) return multiKeys.get(cp)!;
+  }
+  const keys = computeKeys(cp);
+  if (cp >= 0x10000) return keys.length === 1 ? keys[0]! : keys;
+  if (keys.length === 1) return (bmpFolds[cp] = keys[0]!);
+  bmpFolds[cp] = -2;
+  multiKeys.set(cp, keys);
+  return keys;
 }
 
 const widthOf = (cp: number) => (cp > 0xffff ? 2 : 1);
@@ -74,10 +107,48 @@ const isLowSurrogate = (text: string, i: number) => {
   const unit = text.charCodeAt(i);
   return unit >= 0xdc00 && unit <= 0xdfff && i >= 1;
 };
-/** The kind of the character before position i (OTHER at the start). */
+/** Where the character before position i starts. */
+const startBefore = (text: string, i: number) => (isLowSurrogate(text, i - 1) ? i - 2 : i - 1);
+/** Position i moved past any combining marks there. */
+function pastMarks(text: string, i: number): number {
+  while (i < text.length) {
+    const cp = text.codePointAt(i)!;
+    if (kindOf(cp) !== MARK) break;
+    i += widthOf(cp);
+  }
+  return i;
+}
+/** The kind of the character before position i, combining marks passed over (OTHER at the start). */
 function kindBefore(text: string, i: number): number {
-  if (i === 0) return OTHER;
-  return kindOf(text.codePointAt(isLowSurrogate(text, i - 1) ? i - 2 : i - 1)!);
+  while (i > 0) {
+    i = startBefore(text, i);
+    const kind = kindOf(text.codePointAt(i)!);
+    if (kind !== MARK) return kind;
+  }
+  return OTHER;
+}
+
+/**
+ * A text as the matcher compares it: every character folded, combining marks dropped, each run of
+ * separators one space, none at either end. Two names with the same folded form are the same name.
+ */
+export function foldName(text: string): string {
+  let out = '';
+  let separator = false;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const kind = kindOf(cp);
+    if (kind === MARK) continue;
+    if (kind === SEPARATOR) {
+      separator = out !== '';
+      continue;
+    }
+    if (separator) out += ' ';
+    separator = false;
+    const keys = foldOf(cp);
+    out += typeof keys === 'number' ? String.fromCodePoint(keys) : String.fromCodePoint(...keys);
+  }
+  return out;
 }
 
 // ───────────────────────────── The trie ─────────────────────────────
@@ -107,19 +178,42 @@ export class NameMatcher {
     for (let i = 0; i < text.length; ) {
       const cp = text.codePointAt(i)!;
       i += widthOf(cp);
-      const separator = kindOf(cp) === SEPARATOR;
-      if (separator && previous === SEPARATOR_KEY) continue; // a run is one step
-      const key = separator ? SEPARATOR_KEY : fold(cp);
-      previous = key;
-      let child = this.edges.get(node * KEYS + key);
-      if (child === undefined) {
-        child = this.terminal.length;
-        this.terminal.push(-1);
-        this.edges.set(node * KEYS + key, child);
+      const kind = kindOf(cp);
+      if (kind === MARK) continue; // compared without accents
+      if (kind === SEPARATOR) {
+        if (previous === SEPARATOR_KEY) continue; // a run is one step
+        node = this.child(node, SEPARATOR_KEY);
+        previous = SEPARATOR_KEY;
+        continue;
       }
-      node = child;
+      const keys = foldOf(cp);
+      if (typeof keys === 'number') node = this.child(node, keys);
+      else for (const key of keys) node = this.child(node, key);
+      previous = -1;
     }
     if (node !== 0 && this.terminal[node] === -1) this.terminal[node] = index;
+  }
+
+  /** The child of a node by a key, made when missing (while adding names). */
+  private child(node: number, key: number): number {
+    let child = this.edges.get(node * KEYS + key);
+    if (child === undefined) {
+      child = this.terminal.length;
+      this.terminal.push(-1);
+      this.edges.set(node * KEYS + key, child);
+    }
+    return child;
+  }
+
+  /** The node after a character's keys from `node`, else -1. */
+  private follow(node: number, keys: number | readonly number[]): number {
+    if (typeof keys === 'number') return this.edges.get(node * KEYS + keys) ?? -1;
+    for (const key of keys) {
+      const next = this.edges.get(node * KEYS + key);
+      if (next === undefined) return -1;
+      node = next;
+    }
+    return node;
   }
 
   /** Follows the text from `start` as far as the trie goes; returns how many names end along the way (in the scratch arrays). */
@@ -129,9 +223,14 @@ export class NameMatcher {
     let hits = 0;
     for (let i = start; i < n; ) {
       const cp = text.codePointAt(i)!;
-      let key: number;
+      const kind = kindOf(cp);
+      let keys: number | readonly number[];
       let runStart = -1;
-      if (kindOf(cp) === SEPARATOR) {
+      if (kind === MARK) {
+        if (i === start) break; // a name starts with a letter, not with the accent of one
+        i += widthOf(cp); // an accent after a separator: nothing to compare
+        continue;
+      } else if (kind === SEPARATOR) {
         // Greedy, as [\s_-]+ is: the whole run (it is followed by a character that is no separator).
         runStart = i;
         i += widthOf(cp);
@@ -140,13 +239,14 @@ export class NameMatcher {
           if (kindOf(next) !== SEPARATOR) break;
           i += widthOf(next);
         }
-        key = SEPARATOR_KEY;
+        keys = SEPARATOR_KEY;
       } else {
-        key = fold(cp);
-        i += widthOf(cp);
+        keys = foldOf(cp);
+        // The accents of the character are part of it.
+        i = pastMarks(text, i + widthOf(cp));
       }
-      const child = this.edges.get(node * KEYS + key);
-      if (child === undefined) break;
+      const child = this.follow(node, keys);
+      if (child < 0) break;
       node = child;
       const index = this.terminal[node]!;
       if (index >= 0) {
@@ -162,7 +262,7 @@ export class NameMatcher {
   /**
    * Every name as a whole word (not preceded or followed by a letter or digit), left to right without
    * overlaps; where several names start at one place, the first in the list's order. The same
-   * matches as /(?<![\p{L}\p{N}])(?:name1|name2|…)(?![\p{L}\p{N}])/giu.
+   * matches as /(?<![\p{L}\p{N}])(?:name1|name2|…)(?![\p{L}\p{N}])/giu would find in the folded text.
    */
   words(text: string): NameMatch[] {
     const out: NameMatch[] = [];
@@ -170,7 +270,7 @@ export class NameMatcher {
     let previous = OTHER;
     for (let i = 0; i < n; ) {
       const cp = text.codePointAt(i)!;
-      if (previous !== WORD) {
+      if (previous !== WORD && kindOf(cp) !== MARK) {
         const hits = this.walk(text, i);
         let best = -1;
         let bestEnd = -1;
@@ -194,7 +294,8 @@ export class NameMatcher {
           continue;
         }
       }
-      previous = kindOf(cp);
+      const kind = kindOf(cp);
+      if (kind !== MARK) previous = kind; // an accent continues the character before it
       i += widthOf(cp);
     }
     return out;
@@ -235,11 +336,14 @@ export class NameMatcher {
   }
 }
 
-/** Whether the character at or before a position is a letter or digit (for widening a match to whole words). */
 /** The span [start, end) widened to the whole word(s) around it: a match inside "Dordrechtse" becomes the word. */
 export function wholeWordsAround(text: string, start: number, end: number): [number, number] {
-  while (kindBefore(text, start) === WORD) start -= widthOf(text.codePointAt(start - 1 - (isLowSurrogate(text, start - 1) ? 1 : 0))!);
-  while (end < text.length && kindOf(text.codePointAt(end)!) === WORD) end += widthOf(text.codePointAt(end)!);
+  const inWord = (cp: number) => {
+    const kind = kindOf(cp);
+    return kind === WORD || kind === MARK;
+  };
+  while (start > 0 && inWord(text.codePointAt(startBefore(text, start))!)) start = startBefore(text, start);
+  while (end < text.length && inWord(text.codePointAt(end)!)) end += widthOf(text.codePointAt(end)!);
   return [start, end];
 }
 

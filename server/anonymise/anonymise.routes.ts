@@ -17,12 +17,13 @@ export function wantsAnonymised(req: Request): boolean {
 }
 
 export function anonymiseRoutes(s: Services): RouteDef[] {
-  const render = (req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string> } = {}) => {
+  const render = async (req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string> } = {}) => {
     const studyId = req.study!.id;
     const errors = form.errors ?? {};
+    const leaks = await s.leakCheck.check(studyId, req.user!.id);
     res.status(Object.keys(errors).length ? 422 : 200).render('anonymise/index', {
       title: req.t('anonymise.title'),
-      ...anonymisationView(studyId, s.anonymise.page(studyId), s.anonymise.leakCheck(studyId), req.t, form.values),
+      ...anonymisationView(studyId, s.anonymise.page(studyId), leaks, req.t, form.values),
       errors,
     });
   };
@@ -40,22 +41,32 @@ export function anonymiseRoutes(s: Services): RouteDef[] {
 
   return [
     /** @route GET /studies/:id/anonymisation — word, pseudonyms, aliases and the leak check. */
-    route('get', '/studies/:id/anonymisation', studyRole('lead'), (req, res) => render(req, res)),
+    route('get', '/studies/:id/anonymisation', studyRole('lead'), async (req, res) => render(req, res)),
 
-    /** @route POST /studies/:id/anonymisation/word — `word` ('' = the default for the study's language). */
-    route('post', '/studies/:id/anonymisation/word', studyRole('lead'), (req, res) => {
+    /**
+     * @route POST /studies/:id/anonymisation/word — `word` ('' = the default for the study's language).
+     * A word whose pseudonyms would hold a case's name, alias or key: 422, the page with the problem.
+     */
+    route('post', '/studies/:id/anonymisation/word', studyRole('lead'), async (req, res) => {
       const form = parseForm(wordSchema, req.body);
       if (!form.ok) return render(req, res, { errors: form.errors, values: formValues(req.body) });
-      const renamed = s.anonymise.setWord(req.study!.id, req.user!.id, form.data.word);
+      let renamed: number;
+      try {
+        renamed = s.anonymise.setWord(req.study!.id, req.user!.id, form.data.word);
+      } catch (err) {
+        if (!(err instanceof FormRefusal)) throw err;
+        return render(req, res, { errors: err.fields as FieldErrors, values: formValues(req.body) });
+      }
       setFlash(req, { kind: 'success', key: 'anonymise.wordSaved', params: { count: renamed } });
       res.redirect(303, anonymisationHref(req.study!.id));
     }),
 
     /**
      * @route POST /studies/:id/anonymisation/aliases — rows `key_<i>` and `aliases_<i>` (one alias per
-     * line). Too many aliases for the study in all: 422, the table comes back as typed with the problem.
+     * line). Too many aliases for the study in all, or an alias that is part of a pseudonym: 422, the
+     * table comes back as typed with the problem.
      */
-    route('post', '/studies/:id/anonymisation/aliases', studyRole('lead'), (req, res) => {
+    route('post', '/studies/:id/anonymisation/aliases', studyRole('lead'), async (req, res) => {
       const form = parseAliasesTable(req.body);
       if (!form.ok) return render(req, res, { errors: form.errors, values: formValues(req.body) });
       let changed: number;
@@ -82,7 +93,7 @@ export function anonymiseRoutes(s: Services): RouteDef[] {
     }),
 
     /** @route POST /studies/:id/anonymisation/assign — `confirm=yes`: stores random pseudonyms for the cases that have none. */
-    route('post', '/studies/:id/anonymisation/assign', studyRole('lead'), (req, res) => {
+    route('post', '/studies/:id/anonymisation/assign', studyRole('lead'), async (req, res) => {
       const form = parseForm(confirmSchema, req.body);
       if (!form.ok) return render(req, res, { errors: { _form: form.errors.confirm ?? { key: 'anonymise.confirmRequired' } } });
       const count = s.anonymise.assignMissing(req.study!.id, req.user!.id);

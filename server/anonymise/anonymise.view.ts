@@ -2,9 +2,13 @@
 import type { Translate } from '../lib/i18n.ts';
 import { caseHref } from '../cases/cases.view.ts';
 import { anonymisedCaseReportHref } from '../reports/reports.view.ts';
-import type { AnonymiseService, Leak } from './anonymise.service.ts';
+import type { AnonymiseService } from './anonymise.service.ts';
+import type { Leak } from './anonymise.leaks.ts';
 
 export const anonymisationHref = (studyId: number) => `/studies/${studyId}/anonymisation`;
+
+/** An output's address as the leak check names it: "exports/ratings.xlsx", "anonymised/cases/gemeente-3/report". */
+const outputName = (studyId: number, href: string) => href.replace(`/studies/${studyId}/`, '').replace(/\?anonymised=1$/, '');
 
 export function anonymisationView(
   studyId: number,
@@ -35,7 +39,10 @@ export function anonymisationView(
       aliases: values[`key_${i}`] === c.key ? (values[`aliases_${i}`] ?? '') : c.aliases.join('\n'),
     })),
     leaks: check.leaks.map((l) => ({
-      output: t(l.output === 'study' ? 'anonymise.output.study' : 'anonymise.output.analysis'),
+      /** The download it was found in, named by its address under the study. */
+      href: l.output,
+      output: outputName(studyId, l.output),
+      format: t(`anonymise.format.${l.format}`),
       location: l.location,
       text: l.text,
       name: l.name,

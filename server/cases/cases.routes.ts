@@ -20,6 +20,9 @@ export function casesRoutes(s: Services): RouteDef[] {
   const base = (req: Request) => `/studies/${req.study!.id}/cases`;
   const caseKey = (req: Request) => String(req.params.case);
   const canEdit = (req: Request) => roleAtLeast(req.studyRole, 'researcher');
+  /** Pseudonyms and aliases are the lead's: only a lead's form shows them, and the service refuses them from anyone else. */
+  const isLead = (req: Request) => req.studyRole === 'lead';
+  const caseActor = (req: Request) => ({ id: req.user!.id, isLead: isLead(req) });
 
   const renderList = (req: Request, res: Response, attributeForm: { errors: FieldErrors; values: Record<string, string> } = { errors: {}, values: {} }) => {
     const study = req.study!;
@@ -50,6 +53,7 @@ export function casesRoutes(s: Services): RouteDef[] {
       types: s.cases.attributeTypes(study.id),
       measureRows: measureRowCount(form.values),
       canDeclare: req.studyRole === 'lead',
+      canAnonymise: isLead(req),
       conflicts: form.conflicts ?? [],
       values: form.values,
       errors,
@@ -79,7 +83,7 @@ export function casesRoutes(s: Services): RouteDef[] {
       const form = parseNewCase(req.body, s.cases.attributeTypes(req.study!.id));
       if (!form.ok) return renderForm(req, res, { key: null, values, errors: form.errors });
       try {
-        s.cases.create(req.study!.id, req.user!.id, form.data.key, form.data.input);
+        s.cases.create(req.study!.id, caseActor(req), form.data.key, form.data.input);
       } catch (err) {
         if (!(err instanceof FormRefusal)) throw err;
         return renderForm(req, res, { key: null, values, errors: err.fields as FieldErrors });
@@ -151,7 +155,7 @@ export function casesRoutes(s: Services): RouteDef[] {
       const form = parseCaseEdit(req.body, types);
       if (!form.ok) return renderForm(req, res, { key, values, errors: form.errors });
       try {
-        s.cases.update(req.study!.id, req.user!.id, key, version.data.version, form.data);
+        s.cases.update(req.study!.id, caseActor(req), key, version.data.version, form.data);
       } catch (err) {
         if (!(err instanceof FormRefusal)) throw err;
         const current = err instanceof CaseFormError ? err.current : undefined;

@@ -37,7 +37,8 @@ const key = attributeKey.refine((k) => !RESERVED_KEYS.includes(k.toLowerCase()),
 
 const fixedFields = {
   name: z.string().trim().min(1).max(300),
-  pseudonym: z.string().trim().max(300).default(''),
+  /** Only a lead's form has it (anonymise.leadOnly); absent: unchanged. */
+  pseudonym: z.string().trim().max(300).optional(),
   group: z.string().trim().max(100).default(''),
   selectionReason: z.string().trim().max(50_000).default(''),
 };
@@ -52,7 +53,8 @@ export const attributeTypeSchema = z.object({
 
 export interface CaseInput {
   name: string;
-  pseudonym: string | null;
+  /** null: none (a provisional one until a lead assigns); absent when the form had no such field (a researcher's): none for a new case, unchanged for an edit. */
+  pseudonym?: string | null;
   group: string;
   selectionReason: string;
   /**
@@ -61,7 +63,7 @@ export interface CaseInput {
    */
   attributes: Record<string, AttributeValue | null>;
   measures: MeasureWrite[];
-  /** Other ways the name is written, one per line in the form; absent when the form had no such field (kept). */
+  /** Other ways the name is written, one per line in the form; absent when the form had no such field (a researcher's): kept. */
   aliases?: string[];
 }
 
@@ -179,13 +181,14 @@ function parseCase<S extends z.ZodType<Record<string, unknown>>>(
     else errors.aliases = parsed.error;
   }
   if (!fixed.ok || Object.keys(errors).length) return { ok: false, errors };
-  const data = fixed.data as { name: string; pseudonym: string; group: string; selectionReason: string };
+  const data = fixed.data as { name: string; pseudonym?: string; group: string; selectionReason: string };
   return {
     ok: true,
     data: {
       fixed: fixed.data,
       input: {
-        name: data.name, pseudonym: data.pseudonym || null, group: data.group, selectionReason: data.selectionReason, attributes, measures,
+        name: data.name, group: data.group, selectionReason: data.selectionReason, attributes, measures,
+        ...(data.pseudonym === undefined ? {} : { pseudonym: data.pseudonym || null }),
         ...(aliases === undefined ? {} : { aliases }),
       },
     },

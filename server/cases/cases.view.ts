@@ -131,7 +131,7 @@ export function conflictsView(current: CaseSnapshot, submitted: Record<string, s
     if (saved.trim() !== (sent ?? '').trim()) conflicts.push({ label, saved: saved || '—' });
   };
   compare(t('field.name'), current.name, submitted.name);
-  compare(t('cases.pseudonym'), current.pseudonym ?? '', submitted.pseudonym);
+  if (submitted.pseudonym !== undefined) compare(t('cases.pseudonym'), current.pseudonym ?? '', submitted.pseudonym);
   compare(t('cases.group'), current.group, submitted.group);
   compare(t('cases.selectionReason'), current.selectionReason, submitted.selectionReason);
   if (submitted.aliases !== undefined) compare(t('anonymise.aliases'), (current.aliases ?? []).join('\n'), submitted.aliases.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join('\n'));

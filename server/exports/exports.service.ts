@@ -8,7 +8,7 @@ import type { Db } from '../lib/db.ts';
 import type { Repos } from '../repos.ts';
 import { agreementCsv } from '../agreement/agreement.csv.ts';
 import { agreementService } from '../agreement/agreement.service.ts';
-import { analysisService } from '../analysis/analysis.service.ts';
+import { analysisService, type AnalysisModel } from '../analysis/analysis.service.ts';
 import { anonymiseService } from '../anonymise/anonymise.service.ts';
 import { ratingsService } from '../ratings/ratings.service.ts';
 import { reconcileService } from '../reconcile/reconcile.service.ts';
@@ -52,8 +52,8 @@ export function exportsService(deps: { db: Db; repos: Repos; now: () => Date }) 
   const analysis = analysisService(deps);
   const anonymise = anonymiseService(deps);
 
-  /** The tables of a workbook as `userId` may see them. */
-  function tables(workbook: Workbook, studyId: number, userId: number): Table[] {
+  /** The tables of a workbook as `userId` may see them; `model`: the study's analysis model, when the caller has it. */
+  function tables(workbook: Workbook, studyId: number, userId: number, model?: AnalysisModel): Table[] {
     switch (workbook) {
       case 'ratings':
         return [tableFromCsv('ratings', 'ratings', ratings.csv(studyId, userId), ['score'])];
@@ -64,11 +64,11 @@ export function exportsService(deps: { db: Db; repos: Repos; now: () => Date }) 
         return [{ ...table, caseCell: agreementCaseCell(table.header) }];
       }
       case 'classes': {
-        const m = analysis.model(studyId);
+        const m = model ?? analysis.model(studyId);
         return [classesTable(m), classMatrixTable(m)];
       }
       case 'analysis':
-        return analysisTables(analysis.model(studyId));
+        return analysisTables(model ?? analysis.model(studyId));
     }
   }
 
@@ -76,6 +76,9 @@ export function exportsService(deps: { db: Db; repos: Repos; now: () => Date }) 
 
   return {
     tables: (workbook: Workbook, studyId: number, userId: number, anonymised: boolean) => maybeAnonymised(studyId, tables(workbook, studyId, userId), anonymised),
+
+    /** The tables of a workbook as they are before anonymising (the leak check anonymises them with its own mapping). */
+    namedTables: tables,
 
     /** One table as CSV. */
     csv(name: CsvTable, studyId: number, userId: number, anonymised: boolean): string {

@@ -11,7 +11,7 @@
 // rendered for someone else, which keeps blinding intact. Pages with a flash message are neither
 // served nor kept.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Db } from '../lib/db.ts';
+import { dataVersionReader, type Db } from '../lib/db.ts';
 import { escapeRegExp } from '../lib/escape.ts';
 
 export interface PageCache {
@@ -33,7 +33,7 @@ function patternTest(pattern: string): RegExp {
 }
 
 export function pageCache(db: Db, limits = PAGE_CACHE_LIMITS): PageCache {
-  const readVersion = db.prepare<[], string>("SELECT total_changes() || '.' || data_version FROM pragma_data_version()").pluck();
+  const readVersion = dataVersionReader(db);
   const patterns: RegExp[] = [];
   /** The version each request for a cached page saw as it began. */
   const versionAtStart = new WeakMap<Request, string>();
@@ -73,7 +73,7 @@ export function pageCache(db: Db, limits = PAGE_CACHE_LIMITS): PageCache {
   return {
     begin(req, _res, next) {
       if ((req.method === 'GET' || req.method === 'HEAD') && patterns.some((p) => p.test(req.path))) {
-        const now = readVersion.get()!;
+        const now = readVersion();
         if (now !== version) {
           // A new version: every page kept at the old one is out of date.
           pages.clear();

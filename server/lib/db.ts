@@ -49,3 +49,13 @@ export function vacuumInto(db: Db, file: string): void {
     throw err;
   }
 }
+
+/**
+ * A reader of the database's version: it moves with every row this connection writes (total_changes())
+ * and every commit of another connection (data_version), so two equal readings mean the data is exactly
+ * as it was. For results kept until the data changes (page-cache.ts, the anonymisation leak check).
+ */
+export function dataVersionReader(db: Db): () => string {
+  const read = db.prepare<[], string>("SELECT total_changes() || '.' || data_version FROM pragma_data_version()").pluck();
+  return () => read.get()!;
+}

@@ -33,6 +33,8 @@ import {
 import { Marked, type Token, type Tokens } from 'marked';
 import type { Block, ReportContent, TableCell as CellData, Tone } from './reports.blocks.ts';
 import { PLACEHOLDER } from './reports.templates.ts';
+import type { Report } from './reports.service.ts';
+import { translator } from '../lib/i18n.ts';
 
 type Out = Paragraph | Table;
 
@@ -397,3 +399,7 @@ export async function renderReportDocx(
   });
   return Packer.toBuffer(doc);
 }
+
+/** A report as the Word file its download sends (case reports upright, the cross-case report landscape); the leak check reads the same. */
+export const reportDocx = (report: Report, landscape: boolean): Promise<Buffer> =>
+  renderReportDocx(report.template, report.content, { landscape, pageLabel: translator(report.language)('reports.page') });

@@ -1,6 +1,6 @@
 // SQL for reports: a case's ratings and reconciliation notes (only where the ratings repository's
-// blinding rule, NOT_BLIND, lets anyone but the rater read them; drafts never), the names, pseudonyms
-// and aliases of a study's cases for anonymisation, and the study's report templates.
+// blinding rule, NOT_BLIND, lets anyone but the rater read them; drafts never), and the study's report
+// templates. What anonymisation needs of the cases comes from anonymise.context.ts.
 import type { Db } from '../lib/db.ts';
 import { NOT_BLIND } from '../ratings/ratings.repo.ts';
 import type { ReportKind } from './reports.templates.ts';
@@ -25,14 +25,6 @@ export interface ReportReconciliationRow {
   decided_by: string;
 }
 
-export interface CaseNamesRow {
-  id: number;
-  key: string;
-  name: string;
-  pseudonym: string | null;
-  aliases: string; // JSON [string]
-}
-
 export interface TemplateRow {
   kind: ReportKind;
   body: string;
@@ -53,7 +45,6 @@ export function reportsRepo(db: Db) {
      FROM reconciliations f JOIN cases c ON c.id = f.case_id JOIN conditions k ON k.id = f.condition_id JOIN users u ON u.id = f.decided_by
      WHERE f.case_id = ? AND ${NOT_BLIND} ORDER BY k.position`,
   );
-  const names = db.prepare<[number], CaseNamesRow>('SELECT id, key, name, pseudonym, aliases FROM cases WHERE study_id = ? ORDER BY position, id');
   const templates = db.prepare<[number], TemplateRow>(
     `SELECT t.kind, t.body, t.updated_at, u.name AS updated_by FROM report_templates t LEFT JOIN users u ON u.id = t.updated_by
      WHERE t.study_id = ? ORDER BY t.kind`,
@@ -73,8 +64,6 @@ export function reportsRepo(db: Db) {
     ratings: (caseId: number) => ratings.all(caseId),
     /** Reconciliation decisions of a case that is not blind. */
     reconciliations: (caseId: number) => reconciliations.all(caseId),
-    /** Every case of the study with its pseudonym and aliases, in case order. */
-    caseNames: (studyId: number) => names.all(studyId),
     templates: (studyId: number) => templates.all(studyId),
     template: (studyId: number, kind: ReportKind) => template.get(studyId, kind),
     saveTemplate: (t: { studyId: number; kind: ReportKind; body: string; by: number; at: string }) => void save.run(t),
@@ -82,13 +71,3 @@ export function reportsRepo(db: Db) {
   };
 }
 export type ReportsRepo = ReturnType<typeof reportsRepo>;
-
-/** The aliases column as a list (a malformed value counts as none). */
-export function aliasesOf(json: string): string[] {
-  try {
-    const value = JSON.parse(json) as unknown;
-    return Array.isArray(value) ? value.filter((a): a is string => typeof a === 'string') : [];
-  } catch {
-    return [];
-  }
-}

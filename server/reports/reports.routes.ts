@@ -12,9 +12,8 @@ import { route, studyRole, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, HttpError, notFound } from '../lib/errors.ts';
-import { translator } from '../lib/i18n.ts';
 import type { Services } from '../services.ts';
-import { renderReportDocx } from './reports.docx.ts';
+import { reportDocx } from './reports.docx.ts';
 import { isAnonymised, resetSchema, templateSchema } from './reports.schemas.ts';
 import type { Report } from './reports.service.ts';
 import { anonymisedCaseReportHref, reportPageView, safeFileName, templatesView } from './reports.view.ts';
@@ -22,7 +21,7 @@ import { anonymisedCaseReportHref, reportPageView, safeFileName, templatesView }
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 async function sendDocx(res: Response, report: Report, fileName: string, landscape: boolean): Promise<void> {
-  const buffer = await renderReportDocx(report.template, report.content, { landscape, pageLabel: translator(report.language)('reports.page') });
+  const buffer = await reportDocx(report, landscape);
   res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
   res.type(DOCX).send(buffer);
 }

@@ -5,23 +5,36 @@
 //
 // Anonymised: every case needs a pseudonym (otherwise refused, 409, with what to do); the case names
 // in the report become pseudonyms, and every text written (titles, names, narratives, rationales,
-// notes, quotes, roles, document titles, the template itself) goes through the anonymiser built from
-// every case's name and aliases. In the cross-case report cases are then listed by pseudonym, so their
-// order does not give them away.
-import { anonymiser, replacementsOf } from '../anonymise/anonymise.rules.ts';
-import type { AnalysisService } from '../analysis/analysis.service.ts';
+// notes, quotes, roles, document titles, the template itself) goes through the study's anonymisation
+// (anonymise.context.ts, the one every anonymised output uses: names, aliases and case keys, in any
+// letter case, with or without accents). In the cross-case report cases are then listed by pseudonym,
+// so their order does not give them away.
+import { studyAnonymisation } from '../anonymise/anonymise.context.ts';
+import type { Anonymisation } from '../anonymise/anonymise.rules.ts';
+import type { AnalysisModel, AnalysisService } from '../analysis/analysis.service.ts';
 import type { Db } from '../lib/db.ts';
-import { FormRefusal, HttpError, notFound } from '../lib/errors.ts';
+import { FormRefusal, notFound } from '../lib/errors.ts';
 import { translator } from '../lib/i18n.ts';
 import type { Repos } from '../repos.ts';
 import type { StudyRow } from '../studies/studies.repo.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 import { mapTexts, type ReportContent } from './reports.blocks.ts';
-import { aliasesOf } from './reports.repo.ts';
 import { caseReportContent, crossCaseReportContent } from './reports.sections.ts';
 import { defaultTemplate, mapOutsidePlaceholders, MAX_PLACEHOLDERS, PLACEHOLDER, REPORT_KINDS, repeatedSections, unknownPlaceholders, type ReportKind } from './reports.templates.ts';
 
 export const MAX_TEMPLATE = 100_000;
+
+/**
+ * How a report is asked for. `anonymisation`: the study's (anonymise.context.ts), when the caller has
+ * it already (the leak check, which may look while pseudonyms are provisional); else it is read, and
+ * refused while a case has no stored pseudonym. `model`: the analysis model, when the caller has it
+ * (the leak check writes every case report of a study from one).
+ */
+export interface ReportOptions {
+  anonymised: boolean;
+  anonymisation?: Anonymisation;
+  model?: AnalysisModel;
+}
 
 /** A report ready to render: the template (anonymised where needed) and the content. */
 export interface Report {
@@ -62,17 +75,18 @@ function mapFramework(doc: Framework, fn: (s: string) => string): Framework {
 
 const byPseudonym = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
+/** A case's pseudonym in an anonymisation (every case of the study is in it). */
+const pseudonymOf = (a: Anonymisation, caseKey: string) => a.cases.find((c) => c.key === caseKey)!.pseudonym;
+
 export function reportsService(deps: { db: Db; repos: Repos; analysis: AnalysisService; now: () => Date }) {
   const { db, repos } = deps;
   const today = () => deps.now().toISOString().slice(0, 10);
 
-  /** The anonymiser of the study, or a refusal naming how many cases still lack a pseudonym. */
-  function anonymiserOf(studyId: number): (s: string) => string {
-    const rows = repos.reports.caseNames(studyId);
-    const missing = rows.filter((r) => !r.pseudonym?.trim()).length;
-    if (missing > 0) throw new HttpError(409, 'reports.needPseudonyms', { count: missing });
-    return anonymiser(replacementsOf(rows.map((r) => ({ name: r.name, aliases: aliasesOf(r.aliases), pseudonym: r.pseudonym!.trim() }))));
-  }
+  const anonymisationOf = studyAnonymisation({ db, repos });
+
+  /** The anonymisation of a report, or null; refused (409, naming how many) while a case lacks a pseudonym. */
+  const anonymisationFor = (studyId: number, options: ReportOptions): Anonymisation | null =>
+    options.anonymised ? (options.anonymisation ?? anonymisationOf.context(studyId)) : null;
 
   function templateBody(studyId: number, kind: ReportKind, language: StudyRow['language']): string {
     return repos.reports.template(studyId, kind)?.body ?? defaultTemplate(kind, language);
@@ -93,9 +107,10 @@ export function reportsService(deps: { db: Db; repos: Repos; analysis: AnalysisS
 
   return {
     /** The case report; 404 for an unknown case, 409 when anonymised and a case has no pseudonym. */
-    caseReport(study: StudyRow, caseKey: string, options: { anonymised: boolean }): Report {
-      const anon = options.anonymised ? anonymiserOf(study.id) : null;
-      const model = deps.analysis.model(study.id);
+    caseReport(study: StudyRow, caseKey: string, options: ReportOptions): Report {
+      const a = anonymisationFor(study.id, options);
+      const anon = a ? a.text : null;
+      const model = options.model ?? deps.analysis.model(study.id);
       const found = model.cases.find((c) => c.key === caseKey);
       const row = repos.cases.findByKey(study.id, caseKey);
       if (!found || !row) throw notFound();
@@ -105,7 +120,7 @@ export function reportsService(deps: { db: Db; repos: Repos; analysis: AnalysisS
           study: { title: anon ? anon(study.title) : study.title, question: study.question, language: study.language },
           model,
           case: found,
-          displayName: anon ? found.pseudonym!.trim() : found.name,
+          displayName: a ? pseudonymOf(a, caseKey) : found.name,
           selectionReason: row.selection_reason,
           framework: anon ? mapFramework(framework, anon) : framework,
           ratings: repos.reports.ratings(row.id),
@@ -121,16 +136,17 @@ export function reportsService(deps: { db: Db; repos: Repos; analysis: AnalysisS
     },
 
     /** The cross-case report; 409 when anonymised and a case has no pseudonym. */
-    crossCaseReport(study: StudyRow, options: { anonymised: boolean }): Report {
-      const anon = options.anonymised ? anonymiserOf(study.id) : null;
-      const model = deps.analysis.model(study.id);
+    crossCaseReport(study: StudyRow, options: ReportOptions): Report {
+      const a = anonymisationFor(study.id, options);
+      const anon = a ? a.text : null;
+      const model = options.model ?? deps.analysis.model(study.id);
       const framework = frameworkOf(study);
       // Outcome groups in their order, cases in case order within a group (by pseudonym when anonymised).
       const groupRank = new Map(model.outcomeGroups.map((g, i) => [g, i]));
       const rank = (g: string) => (g === '' ? model.outcomeGroups.length : groupRank.get(g)!);
       const cases = model.cases
-        .map((c) => ({ case: c, displayName: anon ? c.pseudonym!.trim() : c.name }))
-        .sort((a, b) => rank(a.case.group) - rank(b.case.group) || (anon ? byPseudonym.compare(a.displayName, b.displayName) : a.case.position - b.case.position));
+        .map((c) => ({ case: c, displayName: a ? pseudonymOf(a, c.key) : c.name }))
+        .sort((x, y) => rank(x.case.group) - rank(y.case.group) || (a ? byPseudonym.compare(x.displayName, y.displayName) : x.case.position - y.case.position));
       const content = crossCaseReportContent(
         {
           study: { title: anon ? anon(study.title) : study.title, question: study.question, language: study.language },

@@ -33,13 +33,17 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * The anonymised study file (study-format.md `--anonymize`):
  * - every case KEY becomes a pseudonymous key made of its pseudonym ("Gemeente 7" → "gemeente-7"),
  *   in `cases[].key` and in every `case` reference, because keys are often the names themselves;
- * - a case's `name` becomes its pseudonym (and `pseudonym` stays, so the file imports with the same
- *   pseudonyms); `selectionReason` is dropped;
+ * - a case's `name` becomes its pseudonym; `pseudonym` is left out (a file whose pseudonym is a name
+ *   of its cases is refused: re-imported, the cases get new ones), as are `selectionReason` and the
+ *   aliases (the very names to hide);
+ * - every interview and document key becomes a key made of its case's pseudonymous key
+ *   (anonymise.rules.ts sourceKeys: "oost-1" → "gemeente-4-1", "d3" → "gemeente-4-d1"), and the
+ *   evidence sources and rating citations follow, so every reference still resolves;
  * - every other text written (study title and question, framework texts, interview notes, quotes,
  *   locators, rationales, reconciliation notes, reduction reasons, narratives, document titles and
- *   file names, attribute values, group labels …) has real names and aliases replaced by pseudonyms;
- *   email addresses that contain a name become member-N@example.invalid everywhere;
- * - interview and document keys that contain a name become keys made of their anonymised text;
+ *   file names, attribute values, group labels …) has real names, aliases and case keys replaced,
+ *   in any letter case and with or without accents; email addresses that contain a name become
+ *   member-N@example.invalid everywhere;
  * - cases, and the entries about cases, are listed in the order of the pseudonyms, not the study's.
  */
 /** The settings as the format writes them: Kader's own optional viewersSeeFieldwork only when on. */
@@ -54,10 +58,10 @@ export function anonymiseStudyFile(doc: StudyFileInput, a: Anonymisation): Study
       const [section, , field] = path;
       if (section === 'cases' && field === 'key') return a.caseKey(value);
       if (field === 'case' && path.length === 3) return a.caseKey(value);
-      if ((section === 'interviews' || section === 'documents') && field === 'key' && path.length === 3) return a.otherKey(value);
-      if (section === 'evidence' && field === 'source' && path.length === 3) return a.otherKey(value);
+      if ((section === 'interviews' || section === 'documents') && field === 'key' && path.length === 3) return a.sourceKey(value);
+      if (section === 'evidence' && field === 'source' && path.length === 3) return a.sourceKey(value);
       // A rating's citation names its evidence as the evidence section does, so it is anonymised alike.
-      if (section === 'ratings' && field === 'evidence' && path[4] === 'source') return a.otherKey(value);
+      if (section === 'ratings' && field === 'evidence' && path[4] === 'source') return a.sourceKey(value);
       return a.text(value);
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
@@ -70,10 +74,8 @@ export function anonymiseStudyFile(doc: StudyFileInput, a: Anonymisation): Study
   const out = walk(doc as unknown as Json, []) as unknown as StudyFileInput;
   const byKey = (x: { case: string }, y: { case: string }) => naturalCompare(x.case, y.case);
   out.cases = doc.cases?.map((c, i) => {
-    // The selection reason and the aliases (the very names to hide) are left out.
-    const { selectionReason: _reason, aliases: _aliases, ...rest } = out.cases![i]!;
-    const pseudonym = pseudonymOf.get(c.key) ?? rest.name;
-    return { ...rest, name: pseudonym, pseudonym };
+    const { selectionReason: _reason, aliases: _aliases, pseudonym: _pseudonym, ...rest } = out.cases![i]!;
+    return { ...rest, name: pseudonymOf.get(c.key) ?? rest.name };
   }).sort((x, y) => naturalCompare(x.key, y.key));
   for (const section of CASE_SECTIONS) (out[section] as { case: string }[] | undefined)?.sort(byKey);
   return out;

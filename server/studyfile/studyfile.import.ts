@@ -12,7 +12,7 @@ import { randomToken, sha256 } from '../lib/tokens.ts';
 import { LINK_VALID_DAYS } from '../users/users.service.ts';
 import type { AnalysisRepo } from '../analysis/analysis.repo.ts';
 import { pseudonymWord, type ReductionMethod } from '../analysis/analysis.rules.ts';
-import { fillPseudonyms, cryptoRandom } from '../anonymise/anonymise.rules.ts';
+import { cryptoRandom, fillPseudonyms, pseudonymAllowed } from '../anonymise/anonymise.rules.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { CasesRepo } from '../cases/cases.repo.ts';
 import { conditionWrite, type FrameworkRepo } from '../framework/framework.repo.ts';
@@ -25,8 +25,8 @@ import { KEY_PATTERN } from '../cases/cases.schemas.ts';
 import type { RatingsRepo } from '../ratings/ratings.repo.ts';
 import type { ReconcileRepo } from '../reconcile/reconcile.repo.ts';
 import type { StudiesRepo } from '../studies/studies.repo.ts';
-import type { UsersRepo } from '../users/users.repo.ts';
-import { evidenceIdentity, type StudyFile } from './studyfile.schema.ts';
+import { auditView, type UsersRepo } from '../users/users.repo.ts';
+import { caseIdentities, evidenceIdentity, type StudyFile } from './studyfile.schema.ts';
 
 export interface ImportResult {
   studyId: number;
@@ -189,8 +189,9 @@ export function studyFileImporter(deps: {
         }
 
         const caseIds = new Map<string, number>();
-        // study-format.md: a pseudonym is generated when absent (in random order; anonymise.rules.ts).
-        const pseudonyms = fillPseudonyms(doc.cases.map((c) => c.pseudonym ?? null), pseudonymWord('', doc.study.language), cryptoRandom);
+        // study-format.md: a pseudonym is generated when absent (in random order, none that names a case; anonymise.rules.ts).
+        const identities = caseIdentities(doc.cases);
+        const pseudonyms = fillPseudonyms(identities.map((c) => c.pseudonym), pseudonymWord('', doc.study.language), cryptoRandom, pseudonymAllowed(identities));
         doc.cases.forEach((c, i) => {
           const id = cases.insert(
             studyId,

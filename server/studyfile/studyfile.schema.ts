@@ -96,6 +96,10 @@ export const caseSchema = z.strictObject({
   signedOffBy: email.optional(),
 });
 
+/** What the pseudonym rule (anonymise.rules.ts pseudonymClashes) knows of a file's cases (validation and import). */
+export const caseIdentities = (cases: readonly z.output<typeof caseSchema>[]) =>
+  cases.map((c) => ({ key: c.key, name: c.name, aliases: c.aliases ?? [], pseudonym: c.pseudonym ?? null }));
+
 /** Kader's extension: a piece of evidence a rating cites, named as in the evidence section (same case, source, quote, locator). */
 export const citationSchema = z.strictObject({
   source: key,

@@ -3,10 +3,11 @@
 // a rule is never written twice. Problems name the path and a message key; all are reported.
 import type { z } from 'zod';
 import { isMessageKey, type MessageKey, type Params } from '../lib/i18n.ts';
-import { evidenceIdentity, NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
+import { caseIdentities, evidenceIdentity, NOT_YET_SUPPORTED, studyFileSchema, type Framework, type StudyFile } from './studyfile.schema.ts';
 import { KEY_PATTERN, RESERVED_KEYS } from '../cases/cases.schemas.ts';
 import { groupBy } from '../lib/collections.ts';
-import { studyAliasesProblem } from '../anonymise/anonymise.rules.ts';
+import { clashMessage, pseudonymClashes, studyAliasesProblem, wordProblem } from '../anonymise/anonymise.rules.ts';
+import { pseudonymWord } from '../analysis/analysis.rules.ts';
 import { assess, MAX_COMMENTS } from '../reconcile/reconcile.rules.ts';
 
 export interface Problem {
@@ -148,6 +149,12 @@ function crossSectionProblems(doc: StudyFile): Problem[] {
   duplicates(doc.cases, (c) => c.key, (i) => `cases[${i}].key`, problems);
   const aliasProblem = studyAliasesProblem([], doc.cases.map((c) => c.aliases ?? []));
   if (aliasProblem) problems.push({ path: 'cases', ...aliasProblem });
+  // A pseudonym must not give a case away; generated ones avoid that, unless the word itself would.
+  const identities = caseIdentities(doc.cases);
+  const caseIndex = new Map(doc.cases.map((c, i) => [c.key, i]));
+  for (const clash of pseudonymClashes(identities)) problems.push({ path: `cases[${caseIndex.get(clash.key)}].pseudonym`, ...clashMessage(clash, 'pseudonym') });
+  const wordGivesAway = doc.cases.some((c) => c.pseudonym === undefined) ? wordProblem(pseudonymWord('', doc.study.language), identities) : null;
+  if (wordGivesAway) problems.push({ path: 'cases', ...wordGivesAway });
   const caseRaters = new Map<string, Set<string>>();
   doc.cases.forEach((c, i) => {
     if (!KEY_PATTERN.test(c.key) || RESERVED_KEYS.includes(c.key.toLowerCase())) problems.push({ path: `cases[${i}].key`, key: 'file.caseKey', params: { key: c.key } });

@@ -11,7 +11,7 @@ import { loadConfig } from '../../server/config.ts';
 import { translate } from '../../server/lib/i18n.ts';
 import { openDb } from '../../server/lib/db.ts';
 import { seededRandom } from '../../server/lib/random.ts';
-import { createServices } from '../../server/services.ts';
+import { createServices, type Services } from '../../server/services.ts';
 import { loginAs, makeUser, tempDir, testApp } from '../helpers/app.ts';
 import { kader } from '../helpers/processes.ts';
 import { importNamedStudy, importStudy, LEAD, NAMED, namedStudy } from './anonymise.fixture.ts';
@@ -25,6 +25,7 @@ function seeded(seed: number): RandomInt {
 /** Every real name and alias of the fixture, as the leak check looks for them. */
 const REPLACEMENTS = replacementsOf(NAMED.map((c) => ({ ...c, pseudonym: '?' })));
 const numbers = (pseudonyms: (string | null)[]) => pseudonyms.map((p) => Number(/ (\d+)$/.exec(p ?? '')?.[1])).sort((x, y) => x - y);
+const leadIdOf = (services: Services) => services.repos.users.findByEmail(LEAD)!.id;
 const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 async function setUp() {
@@ -122,7 +123,7 @@ describe('pseudonyms', () => {
   it('cases without a pseudonym get provisional ones (lowest free numbers) until a lead assigns random ones', async () => {
     const { lead, base, services, studyId, pseudonyms } = await setUp();
     const leadId = services.repos.users.findByEmail(LEAD)!.id;
-    services.cases.create(studyId, leadId, 'zwolle', { name: 'Zwolle', pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [] });
+    services.cases.create(studyId, { id: leadId, isLead: true }, 'zwolle', { name: 'Zwolle', pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [] });
     const page = await lead.agent.get(base);
     expect(page.text).toContain('Gemeente 7 <span class="badge">provisional</span>');
     expect(services.anonymise.context(studyId, true).caseKey('zwolle')).toBe('gemeente-7');
@@ -165,7 +166,7 @@ describe('aliases per study', () => {
     const leadId = services.repos.users.findByEmail(LEAD)!.id;
     // The fixture has 2 aliases; 40 more cases bring the study to the limit exactly (39 × 50 + 48).
     for (let i = 0; i < 40; i++) {
-      services.cases.create(studyId, leadId, `extra-${i}`, {
+      services.cases.create(studyId, { id: leadId, isLead: true }, `extra-${i}`, {
         name: `Plaats ${i}`, pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [],
         aliases: Array.from({ length: i === 39 ? 48 : 50 }, (_, j) => `Plaats${i}-alias${j}`),
       });
@@ -222,9 +223,9 @@ describe('the leak check', () => {
   it('finds a name the aliases miss in an interview note; configured as an alias it is gone', async () => {
     const { ctx, studyId, lead, base } = await studyWithNote(' De Dordrechtse aanpak werkt.');
 
-    const check = ctx.services.anonymise.leakCheck(studyId);
+    const check = (await ctx.services.leakCheck.check(studyId, leadIdOf(ctx.services)));
     expect(check.leaks).toEqual([
-      expect.objectContaining({ output: 'study', location: 'interviews[0].notes', text: 'Dordrechtse', name: 'Dordrecht', kind: 'part' }),
+      expect.objectContaining({ output: `/studies/${studyId}/exports/study.json?anonymised=1`, format: 'json', location: 'interviews[0].notes', text: 'Dordrechtse', name: 'Dordrecht', kind: 'part' }),
     ]);
     expect(check.leaks[0]!.context).toContain('De Dordrechtse aanpak');
     const page = await lead.agent.get(base);
@@ -233,9 +234,9 @@ describe('the leak check', () => {
 
     const fields = Object.fromEntries(NAMED.flatMap((c, i) => [[`key_${i}`, c.key], [`aliases_${i}`, c.key === 'dordrecht' ? 'Dordt\nDordrechtse' : '']]));
     await lead.agent.post(`${base}/aliases`).type('form').send({ _csrf: lead.csrf, ...fields }).expect(303);
-    expect(ctx.services.anonymise.leakCheck(studyId).leaks).toEqual([]);
+    expect((await ctx.services.leakCheck.check(studyId, leadIdOf(ctx.services))).leaks).toEqual([]);
     const clean = await lead.agent.get(base);
-    expect(clean.text).toContain('No case name or alias was found in the anonymised outputs.');
+    expect(clean.text).toContain('No case name, alias or key was found in the anonymised outputs.');
     // And the anonymised note now reads with the pseudonym.
     const pseudonym = ctx.services.repos.cases.findByKey(studyId, 'dordrecht')!.pseudonym!;
     const exported = ctx.services.studyFile.exporter.run(studyId, 'unblinded', ctx.services.anonymise.context(studyId));
@@ -248,7 +249,7 @@ describe('the leak check after an alias changes', () => {
     const { ctx, studyId, lead, base } = await studyWithNote(' De Dordtse en de Drechtsteedse aanpak; Drechtstee werkt.');
     const pseudonym = ctx.services.repos.cases.findByKey(studyId, 'dordrecht')!.pseudonym!;
     const note = () => ctx.services.studyFile.exporter.run(studyId, 'unblinded', ctx.services.anonymise.context(studyId)).interviews![0]!.notes;
-    const found = () => ctx.services.anonymise.leakCheck(studyId).leaks.map((l) => [l.text, l.name, l.kind]);
+    const found = async () => (await ctx.services.leakCheck.check(studyId, leadIdOf(ctx.services))).leaks.map((l) => [l.text, l.name, l.kind]);
     const saveDordrecht = (aliases: string) =>
       lead.agent
         .post(`${base}/aliases`)
@@ -257,12 +258,12 @@ describe('the leak check after an alias changes', () => {
         .expect(303);
 
     await saveDordrecht('Dordt');
-    expect(found()).toEqual([['Dordtse', 'Dordt', 'part']]);
+    expect(await found()).toEqual([['Dordtse', 'Dordt', 'part']]);
     expect(note()).toContain('Drechtstee werkt.');
     expect((await lead.agent.get(base)).text).toContain('<mark>Dordtse</mark>');
 
     await saveDordrecht('Drechtstee');
-    expect(found()).toEqual([['Drechtsteedse', 'Drechtstee', 'part']]);
+    expect(await found()).toEqual([['Drechtsteedse', 'Drechtstee', 'part']]);
     expect(note()).toContain(`De Dordtse en de Drechtsteedse aanpak; ${pseudonym} werkt.`);
     const page = (await lead.agent.get(base)).text;
     expect(page).toContain('<mark>Drechtsteedse</mark>');
@@ -270,7 +271,7 @@ describe('the leak check after an alias changes', () => {
 
     // And back: the first set of names is found again.
     await saveDordrecht('Dordt');
-    expect(found()).toEqual([['Dordtse', 'Dordt', 'part']]);
+    expect(await found()).toEqual([['Dordtse', 'Dordt', 'part']]);
   });
 });
 
@@ -305,10 +306,12 @@ describe('kader study:export --anonymize', () => {
 
     const doc = JSON.parse(text) as any;
     const original = JSON.parse(named.stdout) as any;
-    // Names are pseudonyms, keys are made of them, in pseudonym order; selectionReason is gone.
+    // Names are pseudonyms, keys are made of them, in pseudonym order; selectionReason is gone, and so
+    // is the pseudonym (a file whose pseudonym is the name of a case is refused: a re-import makes new ones).
     for (const c of doc.cases) {
-      expect(c.name).toBe(c.pseudonym);
-      expect(c.key).toBe(c.pseudonym.toLowerCase().replace(' ', '-'));
+      expect(c.name).toMatch(/^Gemeente \d+$/);
+      expect(c.key).toBe(c.name.toLowerCase().replace(' ', '-'));
+      expect(c.pseudonym).toBeUndefined();
       expect(c.selectionReason).toBeUndefined();
     }
     expect(doc.cases.map((c: { key: string }) => c.key)).toEqual(oneToN(NAMED.length).map((n) => `gemeente-${n}`));
@@ -337,4 +340,56 @@ describe('kader study:export --anonymize', () => {
     expect(run.status).not.toBe(0);
     expect(run.stdout).toBe('');
   }, 60_000);
+});
+
+describe('pseudonyms never give a case away', () => {
+  it('the aliases table refuses an alias that a pseudonym holds, on its row, the table as typed', async () => {
+    const { lead, base, services, studyId } = await setUp();
+    const taken = services.repos.cases.findByKey(studyId, 'ede')!.pseudonym!;
+    const index = NAMED.findIndex((c) => c.key === 'zwijndrecht');
+    const fields = Object.fromEntries(NAMED.flatMap((c, i) => [[`key_${i}`, c.key], [`aliases_${i}`, c.aliases.join('\n')]]));
+    fields[`aliases_${index}`] = `Zwijndrechtse\n${taken.toUpperCase()}`;
+    const refused = await lead.agent.post(`${base}/aliases`).type('form').send({ _csrf: lead.csrf, ...fields });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain(`“${taken.toUpperCase()}” is part of “${taken}”, the pseudonym of case ede: the pseudonym would give this name away.`);
+    expect(refused.text).toMatch(new RegExp(`name="aliases_${index}"[^>]*>Zwijndrechtse\n${taken.toUpperCase()}</textarea>`));
+    expect(JSON.parse(services.repos.cases.findByKey(studyId, 'zwijndrecht')!.aliases)).toEqual([]);
+  });
+
+  it('a study file whose pseudonym is a name of its cases is refused, naming the case; generated pseudonyms skip names', async () => {
+    const { services } = testApp();
+    const doc = namedStudy();
+    doc.cases![0]!.pseudonym = 'den haag';
+    const refused = validateStudyFile(doc);
+    expect(refused.ok).toBe(false);
+    expect(refused.ok ? [] : refused.problems).toContainEqual({ path: 'cases[0].pseudonym', key: 'anonymise.pseudonymGivesAway', params: { pseudonym: 'den haag', term: 'Den Haag', case: 'den-haag' } });
+    expect(translate('nl', 'anonymise.pseudonymGivesAway', { pseudonym: 'den haag', term: 'Den Haag', case: 'den-haag' })).toBe(
+      '“den haag” zou een casus verraden: het bevat “Den Haag”, de naam, een alias of de sleutel van casus den-haag. Kies een pseudoniem dat geen casus noemt.',
+    );
+    // Cases named as pseudonyms are (an anonymised file imported again): the new ones take other numbers, also when regenerated.
+    const named = namedStudy();
+    named.cases![0]!.name = 'Gemeente 2';
+    named.cases![1]!.aliases = ['Gemeente 5'];
+    const studyId = await importStudy(services, named);
+    const pseudonyms = () => services.repos.cases.list(studyId).map((c) => c.pseudonym!);
+    expect(pseudonyms()).not.toContain('Gemeente 2');
+    expect(pseudonyms()).not.toContain('Gemeente 5');
+    expect(numbers(pseudonyms())).toEqual([1, 3, 4, 6, 7, 8]);
+    const leadId = await makeUser(services, { email: 'someone@example.org' });
+    for (const seed of [1, 2, 3]) {
+      anonymiseService({ db: services.db, repos: services.repos, now: () => new Date(), random: seeded(seed) }).regenerate(studyId, leadId);
+      expect(numbers(pseudonyms())).toEqual([1, 3, 4, 6, 7, 8]);
+    }
+  });
+
+  it('a word whose pseudonyms would hold a name is refused with the page as typed', async () => {
+    const { lead, base, services, studyId, pseudonyms } = await setUp();
+    const before = pseudonyms();
+    const refused = await lead.agent.post(`${base}/word`).type('form').send({ _csrf: lead.csrf, word: 'Dordt' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Pseudonyms made of “Dordt” would give a case away: it holds “Dordt”, the name, an alias or the key of case dordrecht. Choose another word.');
+    expect(refused.text).toContain('value="Dordt"');
+    expect(pseudonyms()).toEqual(before);
+    expect(services.repos.studies.findById(studyId)!.pseudonym_word).toBe('');
+  });
 });

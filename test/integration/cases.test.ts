@@ -18,7 +18,7 @@ async function setUp() {
   const lead = await loginAs(ctx.app, 'lead@example.org');
   const base = `/studies/${studyId}/cases`;
   const addCase = (key: string, over: Partial<CaseInput> = {}) =>
-    ctx.services.cases.create(studyId, leadId, key, {
+    ctx.services.cases.create(studyId, { id: leadId, isLead: true }, key, {
       name: key.toUpperCase(), pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [], ...over,
     });
   const caseRow = (key: string) => ctx.services.repos.cases.findByKey(studyId, key)!;
@@ -185,8 +185,11 @@ describe('creating and editing cases', () => {
     expect(form.text).toContain('type="number" id="f-attr_inhabitants"');
     expect(form.text).toMatch(/<select id="f-attr_joint" name="attr_joint"[^>]*>\s*<option value="" selected>unknown<\/option>\s*<option value="yes">yes<\/option>\s*<option value="no">no<\/option>/);
     expect(form.text).toContain('name="measure_variable_0"');
+    // Pseudonym and aliases are the lead's: not on a researcher's form.
+    expect(form.text).not.toContain('name="pseudonym"');
+    expect(form.text).not.toContain('name="aliases"');
     const saved = await res.agent.post(base).type('form').send({
-      _csrf: res.csrf, key: 'dordrecht', name: 'Dordrecht', pseudonym: 'Gemeente 7', group: 'tekort', selectionReason: 'Because.',
+      _csrf: res.csrf, key: 'dordrecht', name: 'Dordrecht', group: 'tekort', selectionReason: 'Because.',
       attr_inhabitants: '119000,5', attr_joint: 'yes', attr_region: 'Zuid-Holland', attr_coastal: '',
       measure_variable_0: 'hve', measure_year_0: '2022', measure_value_0: '-12.5',
       measure_variable_1: '', measure_year_1: '', measure_value_1: '',
@@ -195,12 +198,12 @@ describe('creating and editing cases', () => {
     expect(saved.headers.location).toBe(`${base}/dordrecht`);
     const row = caseRow('dordrecht');
     expect(JSON.parse(row.attributes)).toEqual({ inhabitants: 119000.5, joint: true, region: 'Zuid-Holland' });
-    expect(row).toMatchObject({ name: 'Dordrecht', pseudonym: 'Gemeente 7', grp: 'tekort', selection_reason: 'Because.', version: 1, position: 0 });
+    expect(row).toMatchObject({ name: 'Dordrecht', pseudonym: null, grp: 'tekort', selection_reason: 'Because.', version: 1, position: 0 });
     expect(services.repos.cases.measuresOf(row.id).map((m) => [m.variable, m.year, m.value])).toEqual([['hve', 2022, -12.5]]);
     const [entry] = audits();
     expect(entry).toMatchObject({ entity: 'case', action: 'create', entityId: row.id, before: null });
     expect(entry!.after).toEqual({
-      key: 'dordrecht', name: 'Dordrecht', pseudonym: 'Gemeente 7', group: 'tekort', selectionReason: 'Because.',
+      key: 'dordrecht', name: 'Dordrecht', pseudonym: null, group: 'tekort', selectionReason: 'Because.',
       attributes: { inhabitants: 119000.5, joint: true, region: 'Zuid-Holland' },
       measures: [{ variable: 'hve', year: 2022, value: -12.5 }], version: 1,
     });
@@ -316,6 +319,67 @@ describe('creating and editing cases', () => {
     expect(refused.status).toBe(403);
     expect((await viewer.agent.get(`${base}/new`)).status).toBe(403);
     expect(caseRow('zwolle').name).toBe('Zwolle (gewijzigd)');
+  });
+});
+
+describe('pseudonyms and aliases are the lead’s', () => {
+  it('a researcher’s form has neither; an edit without them keeps them; posting them is refused with the form back as typed', async () => {
+    const { app, base, caseRow, lead, services, studyId, leadId } = await withCases();
+    services.anonymise.saveAliases(studyId, leadId, [{ key: 'dordrecht', aliases: ['Dordt'] }]);
+    const researcher = await loginAs(app, 'res@example.org');
+    const form = await researcher.agent.get(`${base}/dordrecht/edit`);
+    expect(form.status).toBe(200);
+    expect(form.text).not.toContain('name="pseudonym"');
+    expect(form.text).not.toContain('name="aliases"');
+    expect(form.text).not.toContain('Gemeente 7');
+    expect(form.text).not.toContain('Dordt');
+    // The lead's form has both.
+    const leadForm = await lead.agent.get(`${base}/dordrecht/edit`);
+    expect(leadForm.text).toContain('name="pseudonym"');
+    expect(leadForm.text).toContain('>Dordt</textarea>');
+
+    const version = () => String(caseRow('dordrecht').version);
+    const fields = { name: 'Dordrecht', group: 'tekort', selectionReason: 'Nieuw', attr_joint: 'yes', attr_inhabitants: '119000.5' };
+    const saved = await researcher.agent.post(`${base}/dordrecht`).type('form').send({ _csrf: researcher.csrf, version: version(), ...fields });
+    expect(saved.status).toBe(303);
+    expect(caseRow('dordrecht')).toMatchObject({ pseudonym: 'Gemeente 7', selection_reason: 'Nieuw', aliases: '["Dordt"]' });
+
+    for (const sent of [{ pseudonym: 'Gemeente 1' }, { pseudonym: '' }, { aliases: 'Dordt\nDordtse' }]) {
+      const refused = await researcher.agent.post(`${base}/dordrecht`).type('form').send({ _csrf: researcher.csrf, version: version(), ...fields, selectionReason: 'Mijn tekst', ...sent });
+      expect(refused.status, JSON.stringify(sent)).toBe(422);
+      expect(refused.text).toContain('Only a lead sets a case’s pseudonym and aliases; nothing was saved.');
+      expect(refused.text).toContain('>Mijn tekst</textarea>');
+      expect(refused.text).not.toContain('name="pseudonym"');
+    }
+    // Sending what is saved changes nothing of theirs: allowed (a form opened before the change).
+    const same = await researcher.agent.post(`${base}/dordrecht`).type('form').send({ _csrf: researcher.csrf, version: version(), ...fields, pseudonym: 'Gemeente 7', aliases: 'Dordt' });
+    expect(same.status).toBe(303);
+    expect(caseRow('dordrecht')).toMatchObject({ pseudonym: 'Gemeente 7', aliases: '["Dordt"]', selection_reason: 'Nieuw' });
+
+    // A new case: none of them from a researcher.
+    const created = await researcher.agent.post(base).type('form').send({ _csrf: researcher.csrf, key: 'ede', name: 'Ede', pseudonym: 'Gemeente 3' });
+    expect(created.status).toBe(422);
+    expect(created.text).toContain('Only a lead sets');
+    expect(caseRow('ede')).toBeUndefined();
+  });
+
+  it('refuses a pseudonym that is, or holds, a name, alias or key of any case (letter case and accents ignored), on its field, the form kept', async () => {
+    const { lead, base, caseRow, services, studyId, leadId } = await withCases();
+    services.anonymise.saveAliases(studyId, leadId, [{ key: 'zwolle', aliases: ['Zwolse'] }]);
+    const fields = { _csrf: lead.csrf, name: 'Dordrecht', group: 'tekort', selectionReason: 'Mijn tekst', attr_joint: 'yes', attr_inhabitants: '119000.5' };
+    for (const pseudonym of ['ZWOLLE', 'Zwölle', 'zwolse', 'Regio Zwolle', 'Dordrecht', 'DORDRECHT 2']) {
+      const refused = await lead.agent.post(`${base}/dordrecht`).type('form').send({ ...fields, version: String(caseRow('dordrecht').version), pseudonym });
+      expect(refused.status, pseudonym).toBe(422);
+      expect(refused.text).toMatch(/would give a case away: it holds “(Zwolle|Zwolse|Dordrecht)”, the name, an alias or the key of case (zwolle|dordrecht)\./);
+      expect(refused.text).toContain(`value="${pseudonym}"`);
+      expect(refused.text).toContain('>Mijn tekst</textarea>');
+    }
+    expect(caseRow('dordrecht').pseudonym).toBe('Gemeente 7');
+    // A new case's name that another case's pseudonym holds is refused too, on the name.
+    const named = await lead.agent.post(base).type('form').send({ _csrf: lead.csrf, key: 'g7', name: 'Gemeente 7' });
+    expect(named.status).toBe(422);
+    expect(named.text).toContain('“Gemeente 7” is part of “Gemeente 7”, the pseudonym of case dordrecht');
+    expect(caseRow('g7')).toBeUndefined();
   });
 });
 

@@ -19,7 +19,7 @@ const upload = (who: Who, url: string, csv: string) =>
 
 /** Adds a case without raters. */
 function addCase(env: Env, key: string, name: string): void {
-  env.services.cases.create(env.studyId, env.leadId, key, { name, pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [] });
+  env.services.cases.create(env.studyId, { id: env.leadId, isLead: true }, key, { name, pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [] });
 }
 
 /** The rating form's body for every ratable condition with one score and a rationale. */

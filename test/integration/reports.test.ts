@@ -2,7 +2,7 @@
 // study with ready and blind cases, the anonymised switch checked with the leak finder, templates with
 // placeholders (and hostile templates, names and narratives that must stay text), the templates page
 // (save, unknown placeholders, stale form, reset, audit), blinding, and the statement count.
-import zlib from 'node:zlib';
+import { readZip } from '../../server/lib/zip.ts';
 import { XMLValidator } from 'fast-xml-parser';
 import type { Response } from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -128,29 +128,8 @@ async function docx(agent: Agent, url: string): Promise<{ res: Response; files: 
   return { res, files: res.status === 200 ? unzip(res.body as Buffer) : new Map() };
 }
 
-/** The entries of a ZIP file (stored or deflated) as text, read from the central directory. */
-function unzip(buf: Buffer): Map<string, string> {
-  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error('not a zip file');
-  const count = buf.readUInt16LE(eocd + 10);
-  let offset = buf.readUInt32LE(eocd + 16);
-  const files = new Map<string, string>();
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(offset) !== 0x02014b50) throw new Error('bad central directory');
-    const method = buf.readUInt16LE(offset + 10);
-    const size = buf.readUInt32LE(offset + 20);
-    const nameLength = buf.readUInt16LE(offset + 28);
-    const extraLength = buf.readUInt16LE(offset + 30);
-    const commentLength = buf.readUInt16LE(offset + 32);
-    const local = buf.readUInt32LE(offset + 42);
-    const name = buf.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    files.set(name, (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8'));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return files;
-}
+/** The entries of a ZIP file as text. */
+const unzip = (buf: Buffer): Map<string, string> => new Map([...readZip(buf)].map(([name, bytes]) => [name, bytes.toString('utf8')]));
 
 const unescapeXml = (s: string) =>
   s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d))).replace(/&amp;/g, '&');

@@ -16,7 +16,7 @@ export const cases: AccessSection = {
   },
   setUp(ctx, study) {
     // A case with the key the routes' :case parameter takes.
-    ctx.services.cases.create(study.id, study.ids.lead, 'k1', {
+    ctx.services.cases.create(study.id, { id: study.ids.lead, isLead: true }, 'k1', {
       name: 'Case one', pseudonym: null, group: '', selectionReason: '', attributes: {}, measures: [],
     });
     return { case: 'k1' };
