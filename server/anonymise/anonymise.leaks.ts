@@ -11,8 +11,8 @@
 // The work is linear in the study (about 0.1 s per case, most of it writing the Word files): one
 // analysis model and one anonymisation for all outputs, each report built once for its page and its
 // Word file, each text read once by a trie (anonymise.matcher.ts); it stops after MAX_LEAKS findings.
-// It gives way to other requests between outputs, and its result is kept until the data changes (the
-// page is reloaded more often than the study changes).
+// It gives way to other requests between outputs, and runs when the lead asks for it (a large study
+// takes seconds to minutes); its last result is shown on the page, marked when the data changed since.
 import { Writable } from 'node:stream';
 import { dataVersionReader, type Db } from '../lib/db.ts';
 import { notFound } from '../lib/errors.ts';
@@ -46,6 +46,16 @@ export interface Leak extends Suspect {
   output: string;
   format: OutputFormat;
   location: string;
+}
+
+/** A finished leak check as the page shows it. */
+export interface LatestCheck {
+  leaks: Leak[];
+  more: boolean;
+  /** When it began (ISO). */
+  at: string;
+  /** Whether nothing in the database has changed since it began. */
+  current: boolean;
 }
 
 /** At most this many findings are listed: enough to see what to add as aliases. */
@@ -152,7 +162,7 @@ export function leakCheckService(deps: { db: Db; repos: Repos; now: () => Date }
 
   const dataVersion = dataVersionReader(deps.db);
   /** Results by study and user, with the data version they were computed at; least recently used first. */
-  const kept = new Map<string, { version: string; result: Promise<{ leaks: Leak[]; more: boolean }> }>();
+  const kept = new Map<string, { version: string; at: string; result: Promise<{ leaks: Leak[]; more: boolean }>; settled?: { leaks: Leak[]; more: boolean } }>();
 
   return {
     /** The anonymised outputs of a study (with provisional pseudonyms where a case has none yet). */
@@ -164,6 +174,15 @@ export function leakCheckService(deps: { db: Db; repos: Repos; now: () => Date }
      * with its output, location and context; at most MAX_LEAKS (`more`: there are others). The same
      * result while the data has not changed: it is kept with the data version read before it began.
      */
+    /**
+     * The last finished check (since the server started), with when it ran and whether the data is
+     * still as it was then (any write anywhere counts as a change); undefined when none has finished.
+     */
+    latest(studyId: number, userId: number): LatestCheck | undefined {
+      const known = kept.get(`${studyId}:${userId}`);
+      return known?.settled && { ...known.settled, at: known.at, current: known.version === dataVersion() };
+    },
+
     check(studyId: number, userId: number): Promise<{ leaks: Leak[]; more: boolean }> {
       const key = `${studyId}:${userId}`;
       const version = dataVersion();
@@ -174,7 +193,9 @@ export function leakCheckService(deps: { db: Db; repos: Repos; now: () => Date }
         return known.result;
       }
       const result = run(studyId, userId);
-      kept.set(key, { version, result });
+      const entry: { version: string; at: string; result: typeof result; settled?: Awaited<typeof result> } = { version, at: deps.now().toISOString(), result };
+      kept.set(key, entry);
+      void result.then((settled) => (entry.settled = settled), () => undefined);
       if (kept.size > KEPT_RESULTS) kept.delete(kept.keys().next().value!);
       // A failed check is not kept.
       result.catch(() => {

@@ -50,6 +50,11 @@ export const en = {
   'anonymise.leaks.intro':
     'Searches every anonymised output as you would download it — the study file, every CSV, JSON and Excel download, the cross-case report and every case report as page and as Word file — for every case name, alias and key, in any letter case and with or without accents: as a word (anonymisation missed it) and inside longer words (“Dordrechtse”; names of four letters or more). Add what it finds as an alias, or change the text.',
   'anonymise.leaks.none': 'No case name, alias or key was found in the anonymised outputs.',
+  'anonymise.leaks.notRun': 'The check has not run yet. It writes every anonymised output and reads it back: about {seconds} s for this study.',
+  'anonymise.leaks.current': 'Checked at {at} UTC; nothing has changed since.',
+  'anonymise.leaks.changed': 'Checked at {at} UTC; data has changed since, so check again before you hand out anonymised outputs (about {seconds} s).',
+  'anonymise.leaks.run': 'Check the anonymised outputs now',
+  'anonymise.leaks.rerun': 'Check again',
   'anonymise.leaks.found': '{count} places found.',
   'anonymise.leaks.more': 'Only the first ones are listed.',
   'anonymise.leaks.caption': 'Where a case name is still to be found',
@@ -123,6 +128,11 @@ export const nl: Record<keyof typeof en, string> = {
   'anonymise.leaks.intro':
     'Doorzoekt elke geanonimiseerde uitvoer zoals u die zou downloaden — het studiebestand, elke CSV-, JSON- en Excel-download, het vergelijkende rapport en elk casusrapport als pagina en als Word-bestand — op elke casusnaam, alias en sleutel, in hoofd- en kleine letters en met of zonder accenten: als woord (de anonimisering miste het) en binnen langere woorden (“Dordrechtse”; namen van vier letters of meer). Voeg wat gevonden wordt toe als alias, of pas de tekst aan.',
   'anonymise.leaks.none': 'Geen casusnaam, alias of sleutel gevonden in de geanonimiseerde uitvoer.',
+  'anonymise.leaks.notRun': 'De controle is nog niet uitgevoerd. Ze schrijft alle geanonimiseerde uitvoer en leest die terug: ongeveer {seconds} s voor dit onderzoek.',
+  'anonymise.leaks.current': 'Gecontroleerd om {at} UTC; sindsdien is er niets veranderd.',
+  'anonymise.leaks.changed': 'Gecontroleerd om {at} UTC; er zijn sindsdien gegevens veranderd, dus controleer opnieuw voordat u geanonimiseerde uitvoer uitdeelt (ongeveer {seconds} s).',
+  'anonymise.leaks.run': 'Controleer de geanonimiseerde uitvoer nu',
+  'anonymise.leaks.rerun': 'Opnieuw controleren',
   'anonymise.leaks.found': '{count} plaatsen gevonden.',
   'anonymise.leaks.more': 'Alleen de eerste staan in de lijst.',
   'anonymise.leaks.caption': 'Waar een casusnaam nog te vinden is',

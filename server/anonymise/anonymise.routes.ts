@@ -20,7 +20,7 @@ export function anonymiseRoutes(s: Services): RouteDef[] {
   const render = async (req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string> } = {}) => {
     const studyId = req.study!.id;
     const errors = form.errors ?? {};
-    const leaks = await s.leakCheck.check(studyId, req.user!.id);
+    const leaks = s.leakCheck.latest(studyId, req.user!.id) ?? null;
     res.status(Object.keys(errors).length ? 422 : 200).render('anonymise/index', {
       title: req.t('anonymise.title'),
       ...anonymisationView(studyId, s.anonymise.page(studyId), leaks, req.t, form.values),
@@ -77,6 +77,15 @@ export function anonymiseRoutes(s: Services): RouteDef[] {
         return render(req, res, { errors: err.fields as FieldErrors, values: formValues(req.body) });
       }
       setFlash(req, { kind: 'success', key: 'anonymise.aliasesSaved', params: { count: changed } });
+      res.redirect(303, `${anonymisationHref(req.study!.id)}#leaks`);
+    }),
+
+    /**
+     * @route POST /studies/:id/anonymisation/leak-check — runs the leak check (seconds to minutes: every
+     * anonymised output is written and read back), then shows the page with its findings.
+     */
+    route('post', '/studies/:id/anonymisation/leak-check', studyRole('lead'), async (req, res) => {
+      await s.leakCheck.check(req.study!.id, req.user!.id);
       res.redirect(303, `${anonymisationHref(req.study!.id)}#leaks`);
     }),
 

@@ -3,7 +3,7 @@ import type { Translate } from '../lib/i18n.ts';
 import { caseHref } from '../cases/cases.view.ts';
 import { anonymisedCaseReportHref } from '../reports/reports.view.ts';
 import type { AnonymiseService } from './anonymise.service.ts';
-import type { Leak } from './anonymise.leaks.ts';
+import type { LatestCheck } from './anonymise.leaks.ts';
 
 export const anonymisationHref = (studyId: number) => `/studies/${studyId}/anonymisation`;
 
@@ -13,7 +13,8 @@ const outputName = (studyId: number, href: string) => href.replace(`/studies/${s
 export function anonymisationView(
   studyId: number,
   page: ReturnType<AnonymiseService['page']>,
-  check: { leaks: Leak[]; more: boolean },
+  /** The last finished leak check; null when none has run. */
+  check: LatestCheck | null,
   t: Translate,
   /** A refused form's values, put back. */
   values: Record<string, string> = {},
@@ -38,7 +39,11 @@ export function anonymisationView(
       provisional: c.provisional,
       aliases: values[`key_${i}`] === c.key ? (values[`aliases_${i}`] ?? '') : c.aliases.join('\n'),
     })),
-    leaks: check.leaks.map((l) => ({
+    checked: check !== null,
+    checkedAt: check ? check.at.replace('T', ' ').slice(0, 16) : '',
+    checkCurrent: check?.current ?? false,
+    caseCount: page.cases.length,
+    leaks: (check?.leaks ?? []).map((l) => ({
       /** The download it was found in, named by its address under the study. */
       href: l.output,
       output: outputName(studyId, l.output),
@@ -49,7 +54,7 @@ export function anonymisationView(
       kind: t(l.kind === 'word' ? 'anonymise.kind.word' : 'anonymise.kind.part'),
       context: l.context,
     })),
-    moreLeaks: check.more,
+    moreLeaks: check?.more ?? false,
     exportsHref: `/studies/${studyId}/exports?anonymised=1`,
   };
 }

@@ -108,8 +108,14 @@ describe('the leak check reads every anonymised output', () => {
   it('the page lists the findings with the output they are in, linked, and its format', async () => {
     const { services, studyId, lead, pseudonymKey } = await setUp({ planted: true });
     services.anonymise.assignMissing(studyId, services.repos.users.findByEmail(LEAD)!.id);
+    const before = await lead.agent.get(`/studies/${studyId}/anonymisation`);
+    expect(before.text).toContain('The check has not run yet.');
+    expect(before.text).not.toContain('<mark>');
+    const run = await lead.agent.post(`/studies/${studyId}/anonymisation/leak-check`).type('form').send({ _csrf: lead.csrf });
+    expect(run.status).toBe(303);
     const page = await lead.agent.get(`/studies/${studyId}/anonymisation`);
     expect(page.status).toBe(200);
+    expect(page.text).toMatch(/Checked at \d{4}-\d\d-\d\d \d\d:\d\d UTC; nothing has changed since\./);
     expect(page.text).toContain(`<a href="/studies/${studyId}/exports/study.json?anonymised=1">exports/study.json</a> <span class="muted">(JSON)</span>`);
     expect(page.text).toContain(`<a href="/studies/${studyId}/anonymised/cases/${pseudonymKey('swf')}/report.docx">anonymised/cases/${pseudonymKey('swf')}/report.docx</a> <span class="muted">(Word)</span>`);
     expect(page.text).toContain('<mark>Súdwest-Fryslânske</mark>');

@@ -5,6 +5,7 @@ import { leads, type AccessSection } from './personas.ts';
 export const anonymise: AccessSection = {
   table: {
     'GET /studies/:id/anonymisation': leads,
+    'POST /studies/:id/anonymisation/leak-check': leads,
     'POST /studies/:id/anonymisation/word': leads,
     'POST /studies/:id/anonymisation/aliases': leads,
     'GET /studies/:id/anonymisation/regenerate': leads,
