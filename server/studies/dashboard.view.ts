@@ -179,6 +179,7 @@ export const WAITING_SHOWN = 8;
 export function waitingView(w: Waiting, t: Translate) {
   const caseHref = (studyId: number, key: string) => `/studies/${studyId}/cases/${encodeURIComponent(key)}`;
   const reconcileHref = (studyId: number, key: string) => `/studies/${studyId}/reconcile?case=${encodeURIComponent(key)}`;
+  const manyStudies = new Set([...w.toRate, ...w.toDiscuss, ...w.toSignOff].map((r) => r.studyId)).size > 1;
   const list = <T extends { studyId: number; studyTitle: string }>(rows: T[], phase: Phase, entry: (r: T) => object) => {
     const more = new Map<number, { study: string; count: number }>();
     for (const r of rows.slice(WAITING_SHOWN)) {
@@ -188,7 +189,8 @@ export function waitingView(w: Waiting, t: Translate) {
     }
     return {
       count: rows.length,
-      entries: rows.slice(0, WAITING_SHOWN).map((r) => ({ study: r.studyTitle, studyHref: `/studies/${r.studyId}`, ...entry(r) })),
+      // The study is named only when what waits comes from more than one study.
+      entries: rows.slice(0, WAITING_SHOWN).map((r) => ({ study: manyStudies ? r.studyTitle : null, studyHref: `/studies/${r.studyId}`, ...entry(r) })),
       more: [...more].map(([id, m]) => ({ text: t('waiting.more', { count: m.count, study: m.study }), href: `/studies/${id}?phase=${phase}` })),
     };
   };
@@ -200,7 +202,8 @@ export function waitingView(w: Waiting, t: Translate) {
         action: { text: t('ratings.link'), href: `${caseHref(r.studyId, r.caseKey)}/rate` },
         caseName: r.caseName,
         progress: { done: Math.min(r.rated, r.total), total: r.total },
-        detail: [t('waiting.rated', { rated: r.rated, total: r.total }), ...(r.drafts ? [counted(t, 'waiting.drafts', r.drafts)] : [])].join(' · '),
+        // Ratings are drafts until the whole case is submitted, so "rated" says it all.
+        detail: t('waiting.rated', { rated: r.rated, total: r.total }),
       })),
     },
     {
@@ -210,7 +213,7 @@ export function waitingView(w: Waiting, t: Translate) {
         action: { text: counted(t, 'dashboard.next.reconcile', r.open), href: reconcileHref(r.studyId, r.caseKey) },
         caseName: r.caseName,
         progress: null,
-        detail: counted(t, 'waiting.open', r.open),
+        detail: '',
       })),
     },
     {
