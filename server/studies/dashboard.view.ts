@@ -135,7 +135,7 @@ export function dashboardView(
       },
       signOff: {
         ...(c.phase === 'signed-off'
-          ? { text: t('dashboard.signedOff', { date: day(c.signedOffAt) }), state: 'signed' }
+          ? { text: t('dashboard.signedOff'), date: day(c.signedOffAt), state: 'signed' }
           : c.phase !== 'reconciliation'
             ? { text: t('dashboard.notYet'), state: 'none' }
             : c.state.changedAfterSignOff

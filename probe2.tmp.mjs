@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const base = process.argv[2];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+await page.goto(base + '/login');
+await page.getByLabel(/^Email address/).fill('demo-lead@kader.example');
+await page.getByLabel(/^Password/).fill('kader-demo');
+await page.getByRole('button', { name: 'Log in' }).click();
+await page.waitForURL(/studies/);
+await page.goto(base + '/studies/1');
+await page.locator('table.dashboard').scrollIntoViewIfNeeded();
+await page.screenshot({ path: '/tmp/d390-view.png' });
+await page.locator('.dash-scroll').evaluate((el) => { el.scrollLeft = 400; });
+await page.screenshot({ path: '/tmp/d390-scrolled.png' });
+await browser.close();
