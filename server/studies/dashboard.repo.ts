@@ -72,10 +72,11 @@ const DROPPING = REDUCTION_METHODS.filter(dropsCondition).join(', ');
 
 /**
  * The number of conditions on a rater's form of a case (case aliased `c`, rater id in `rater`): the
- * ratable ones less those an active dropping decision took off that this rater has not rated — the
- * SQL form of formCodes(ratable, droppedUnrated) in ratings.rules.ts / reduction.repo.ts.
+ * ratable ones (`ratable`, their count in the case's study) less those an active dropping decision
+ * took off that this rater has not rated — the SQL form of formCodes(ratable, droppedUnrated) in
+ * ratings.rules.ts / reduction.repo.ts.
  */
-const onForm = (rater: string) => `((SELECT count(*) FROM conditions k WHERE k.study_id = c.study_id AND ${RATABLE})
+const onForm = (rater: string, ratable: string) => `(${ratable}
   - (SELECT count(*) FROM reductions d JOIN conditions k ON k.id = d.condition_id
      WHERE d.study_id = c.study_id AND d.reverted_at IS NULL AND d.method IN (${DROPPING}) AND ${RATABLE}
        AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.case_id = c.id AND g.condition_id = d.condition_id AND g.rater_id = ${rater})))`;
@@ -112,13 +113,14 @@ export function dashboardRepo(db: Db) {
      FROM cases c LEFT JOIN case_analyses a ON a.case_id = c.id
      WHERE c.study_id = ? ORDER BY c.position, c.id`,
   );
-  const raters = db.prepare<[number], DashboardRaterRow>(
+  // The ratable count is read once (a subquery that depends only on the parameter), not per rater.
+  const raters = db.prepare<{ studyId: number }, DashboardRaterRow>(
     `SELECT cr.case_id, cr.user_id, u.name,
             count(r.id) - count(r.submitted_at) AS drafts, count(r.submitted_at) AS submitted,
-            ${onForm('cr.user_id')} AS on_form
+            ${onForm('cr.user_id', `(SELECT count(*) FROM conditions k WHERE k.study_id = @studyId AND ${RATABLE})`)} AS on_form
      FROM case_raters cr JOIN cases c ON c.id = cr.case_id JOIN users u ON u.id = cr.user_id
      LEFT JOIN ratings r ON r.case_id = cr.case_id AND r.rater_id = cr.user_id
-     WHERE c.study_id = ? GROUP BY cr.case_id, cr.user_id ORDER BY cr.case_id, cr.position`,
+     WHERE c.study_id = @studyId GROUP BY cr.case_id, cr.user_id ORDER BY cr.case_id, cr.position`,
   );
   const itemCounts = db.prepare<[number], ItemCountRow>(
     `WITH ready AS (SELECT c.id FROM cases c WHERE c.study_id = ? AND ${ALL_SUBMITTED}),
@@ -127,10 +129,14 @@ export function dashboardRepo(db: Db) {
   );
   // Only where the user is a researcher or lead of the study: the rating form needs that role.
   const toRate = db.prepare<{ userId: number }, ToRateRow>(
-    `SELECT s.id AS study_id, s.title AS study_title, c.key AS case_key, c.name AS case_name,
-            count(r.id) - count(r.submitted_at) AS drafts, count(r.submitted_at) AS submitted, ${onForm('cr.user_id')} AS on_form
+    `WITH ratable AS (
+       SELECT k.study_id, count(*) AS n FROM memberships m JOIN conditions k ON k.study_id = m.study_id
+       WHERE m.user_id = @userId AND ${RATABLE} GROUP BY k.study_id)
+     SELECT s.id AS study_id, s.title AS study_title, c.key AS case_key, c.name AS case_name,
+            count(r.id) - count(r.submitted_at) AS drafts, count(r.submitted_at) AS submitted, ${onForm('cr.user_id', 'ratable.n')} AS on_form
      FROM case_raters cr JOIN cases c ON c.id = cr.case_id JOIN studies s ON s.id = c.study_id
      JOIN memberships m ON m.study_id = c.study_id AND m.user_id = cr.user_id AND m.role IN ('researcher', 'lead')
+     JOIN ratable ON ratable.study_id = c.study_id
      LEFT JOIN ratings r ON r.case_id = cr.case_id AND r.rater_id = cr.user_id
      WHERE cr.user_id = @userId
      GROUP BY cr.case_id HAVING count(r.id) = 0 OR count(r.submitted_at) < count(r.id)
@@ -157,7 +163,7 @@ export function dashboardRepo(db: Db) {
     /** Every case of the study, in study order, with fieldwork counts, sign-off and explanation degree. */
     cases: (studyId: number) => cases.all(studyId),
     /** Every assigned rater of every case with their counts of drafts and submitted ratings. */
-    raters: (studyId: number) => raters.all(studyId),
+    raters: (studyId: number) => raters.all({ studyId }),
     /** Items and open items of every case whose raters all submitted. */
     itemCounts: (studyId: number) => itemCounts.all(studyId),
     /** The user's assigned cases, across their studies, that they have not submitted. */
