@@ -16,6 +16,7 @@ import { guidesRepo } from './guides/guides.repo.ts';
 import { ratingsRepo } from './ratings/ratings.repo.ts';
 import { reconcileRepo } from './reconcile/reconcile.repo.ts';
 import { studiesRepo } from './studies/studies.repo.ts';
+import { dashboardRepo } from './studies/dashboard.repo.ts';
 import { usersRepo } from './users/users.repo.ts';
 
 export type Clock = () => Date;
@@ -41,6 +42,7 @@ export function createRepos(db: Db) {
     agreement: agreementRepo(db),
     analysis: analysisRepo(db),
     reports: reportsRepo(db),
+    dashboard: dashboardRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -19,6 +19,7 @@ import { interviewsService } from './interviews/interviews.service.ts';
 import { frameworkService } from './framework/framework.service.ts';
 import { reconcileService } from './reconcile/reconcile.service.ts';
 import { studiesService } from './studies/studies.service.ts';
+import { dashboardService } from './studies/dashboard.service.ts';
 import { studyFileExporter } from './studyfile/studyfile.export.ts';
 import { studyFileImporter } from './studyfile/studyfile.import.ts';
 import { usersService } from './users/users.service.ts';
@@ -34,6 +35,7 @@ export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login
     repos,
     users: usersService({ db, users, audit, now: clock }),
     studies: studiesService({ db, studies, users, audit, now: clock }),
+    dashboard: dashboardService({ repos }),
     framework: frameworkService({ db, framework: repos.framework, studies, audit, now: clock }),
     cases: casesService({ db, repos, now: clock }),
     guides: guidesService({ db, repos, now: clock }),

@@ -60,7 +60,7 @@ export interface CommentRow {
 }
 
 /** Whether a decision came after the case's sign-off (on a case row aliased `c`): the sign-off no longer holds. */
-const CHANGED_AFTER_SIGN_OFF = 'EXISTS (SELECT 1 FROM reconciliations f WHERE f.case_id = c.id AND f.decided_at > c.signed_off_at)';
+export const CHANGED_AFTER_SIGN_OFF = 'EXISTS (SELECT 1 FROM reconciliations f WHERE f.case_id = c.id AND f.decided_at > c.signed_off_at)';
 
 export function reconcileRepo(db: Db) {
   // `@raterId` NULL: every ready case (a lead); otherwise only the cases that user rates.

@@ -1,6 +1,7 @@
-// Studies: my studies, create, the overview page, settings, members and the study's audit log.
+// Studies: my studies (led by what waits for the user), create, the overview page (the study's
+// dashboard), settings, members and the study's audit log.
 import type { Request } from 'express';
-import { cachedPage, route, studyRole, USER, type RouteDef } from '../http/authorize.ts';
+import { cachedPage, readsFieldwork, route, studyRole, USER, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { parseForm, renderInvalid } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
@@ -8,7 +9,8 @@ import { renderMarkdown } from '../lib/markdown.ts';
 import type { Services } from '../services.ts';
 import { auditEntryView } from '../audit/audit.view.ts';
 import { settingsOf, STUDY_ROLES } from './studies.repo.ts';
-import { addMemberSchema, changeRoleSchema, newStudySchema, studyFormSchema } from './studies.schemas.ts';
+import { addMemberSchema, changeRoleSchema, dashboardQuerySchema, newStudySchema, studyFormSchema } from './studies.schemas.ts';
+import { dashboardView, waitingView } from './dashboard.view.ts';
 import { settingsFieldset, settingsValues, settingsValuesUnder } from './studies.view.ts';
 import { loadTemplate, TEMPLATES } from '../framework/templates.ts';
 import { DEFAULT_SETTINGS } from '../studyfile/studyfile.schema.ts';
@@ -31,9 +33,17 @@ export function studiesRoutes(s: Services): RouteDef[] {
   });
 
   return [
-    /** @route GET /studies — my studies (administrators see every study). */
-    route('get', '/studies', USER, (req, res) => {
-      res.render('studies/index', { title: req.t('studies.title'), studies: s.studies.listFor(req.user!) });
+    /**
+     * @route GET /studies — where a user lands after signing in: what waits for them across their
+     * studies (cases to rate, items to discuss, cases to sign off), then their studies (administrators
+     * see every study).
+     */
+    cachedPage('/studies', USER, (req, res) => {
+      res.render('studies/index', {
+        title: req.t('studies.title'),
+        waiting: waitingView(s.dashboard.waiting(req.user!.id), req.t),
+        studies: s.studies.listFor(req.user!),
+      });
     }),
 
     /** @route GET /studies/new */
@@ -70,10 +80,23 @@ export function studiesRoutes(s: Services): RouteDef[] {
       res.redirect(303, `/studies/${id}`);
     }),
 
-    /** @route GET /studies/:id — the overview. */
+    /**
+     * @route GET /studies/:id — the overview: the study's dashboard (every case × its phases with the
+     * next step, study-level progress), then the question, contents and settings. `?phase=`
+     * fieldwork|rating|reconciliation|signed-off, `?sort=` case|name|phase|open, `?page=` (50 cases a page).
+     */
     cachedPage('/studies/:id', studyRole('viewer'), (req, res) => {
       const study = req.study!;
-      res.render('studies/show', { title: study.title, questionHtml: renderMarkdown(study.question), counts: s.repos.studies.counts(study.id) });
+      const query = dashboardQuerySchema.parse(req.query);
+      const cases = s.dashboard.study(study, { id: req.user!.id, role: req.studyRole! });
+      res.render('studies/show', {
+        title: study.title,
+        questionHtml: renderMarkdown(study.question),
+        counts: s.repos.studies.counts(study.id),
+        dashboard: dashboardView(cases, query, {
+          studyId: study.id, role: req.studyRole!, readsFieldwork: readsFieldwork(req.studyRole!, study), t: req.t, collator: new Intl.Collator(study.language),
+        }),
+      });
     }),
 
     /** @route GET /studies/:id/edit */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { email } from '../auth/auth.schemas.ts';
 import { settingsSchema, type StudySettings } from '../studyfile/studyfile.schema.ts';
+import { PHASES, SORTS } from './dashboard.rules.ts';
 
 export const studySchema = z.object({
   title: z.string().trim().min(1).max(300),
@@ -94,3 +95,13 @@ export const newStudySchema = studyFields
 export const studyRoleSchema = z.enum(['lead', 'researcher', 'viewer']);
 export const addMemberSchema = z.object({ email, role: studyRoleSchema });
 export const changeRoleSchema = z.object({ role: studyRoleSchema });
+
+/**
+ * The dashboard's address: `?phase=` one phase (else every case), `?sort=` an order, `?page=` from 1.
+ * A link that is out of date or typed by hand falls back to the default rather than failing.
+ */
+export const dashboardQuerySchema = z.object({
+  phase: z.enum(PHASES).optional().catch(undefined),
+  sort: z.enum(SORTS).default('case').catch('case'),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).catch(1),
+});

@@ -143,6 +143,7 @@ describe('statements per page', () => {
     }
     expect(await measure('/studies')).toBe(fewStudies);
     expect(await measure(`/studies/${first}/members`)).toBe(fewMembers);
-    expect(fewStudies).toBeLessThanOrEqual(4);
+    // Session, user, the two reads of "Waiting for you" (dashboard.repo.ts) and the list.
+    expect(fewStudies).toBeLessThanOrEqual(6);
   });
 });
