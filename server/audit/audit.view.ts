@@ -44,7 +44,7 @@ const SHOWN_CHANGES = 6;
 /** Items of a list written out before "… and N more". */
 const SHOWN_ITEMS = 12;
 /** Longer texts are shortened with "more". */
-const LONG_TEXT = 200;
+const LONG_TEXT = 160;
 
 /** "explanationDegree", "held_on", "report-template" → "Explanation degree", "Held on", "Report template". */
 export function readableName(name: string): string {
@@ -144,7 +144,7 @@ export function auditEntryViewer(t: Translate, lang: Language) {
   function shown(value: unknown, entity: string, field: string): AuditValue {
     const full = text(value, entity, field);
     if (full.length <= LONG_TEXT) return { text: full, short: null };
-    const cut = full.slice(0, LONG_TEXT - 40);
+    const cut = full.slice(0, LONG_TEXT - 50);
     const space = cut.lastIndexOf(' ');
     return { text: full, short: `${space > 80 ? cut.slice(0, space) : cut}…` };
   }
