@@ -80,7 +80,42 @@ export function evidenceRepo(db: Db) {
        WHERE e.study_id = @studyId AND (@caseId IS NULL OR e.case_id = @caseId)`,
   );
 
+  // The evidence list page: filters by case, condition, kind of source and words of the quote or
+  // locator (the search index, as /search reads it), one page in case order with the total.
+  type PageParams = { studyId: number; caseKey: string | null; code: string | null; kind: string | null; fts: string | null; limit: number; offset: number };
+  const pageWhere = (withText: boolean) => `WHERE e.study_id = @studyId AND (@caseKey IS NULL OR c.key = @caseKey)
+       AND (@code IS NULL OR EXISTS (SELECT 1 FROM evidence_conditions ec JOIN conditions k ON k.id = ec.condition_id
+                                     WHERE ec.evidence_id = e.id AND k.code = @code))
+       AND (@kind IS NULL OR (CASE WHEN e.interview_id IS NOT NULL THEN 'interview' ELSE 'document' END) = @kind)
+       ${withText ? `AND e.id IN (SELECT ref_id FROM search_index WHERE search_index MATCH @fts AND kind = 'evidence' AND study_id = @studyId)` : ''}`;
+  const pageStatements = [false, true].map((withText) => ({
+    count: db.prepare<Omit<PageParams, 'limit' | 'offset'>, { n: number }>(
+      `SELECT count(*) AS n FROM evidence e JOIN cases c ON c.id = e.case_id ${pageWhere(withText)}`,
+    ),
+    rows: db.prepare<PageParams, EvidenceRow>(`${SELECT} ${pageWhere(withText)} ORDER BY c.position, e.id LIMIT @limit OFFSET @offset`),
+  }));
+
   return {
+    /**
+     * One page of the study's evidence list (two statements: the count, then the rows). `fts` is an
+     * FTS5 query made by ftsQuery (search.query.ts); `page` is clamped to the last page.
+     */
+    page(
+      studyId: number,
+      filter: { caseKey?: string; code?: string; kind?: 'interview' | 'document'; fts?: string },
+      page: (total: number) => { limit: number; offset: number },
+    ): { total: number; rows: EvidenceRow[] } {
+      const statements = pageStatements[filter.fts ? 1 : 0]!;
+      const params = { studyId, caseKey: filter.caseKey ?? null, code: filter.code ?? null, kind: filter.kind ?? null, fts: filter.fts ?? null };
+      try {
+        const total = statements.count.get(params)!.n;
+        return { total, rows: total ? statements.rows.all({ ...params, ...page(total) }) : [] };
+      } catch (err) {
+        // A query the search index cannot read finds nothing (ftsQuery makes this unlikely).
+        if (filter.fts && (err as { code?: string }).code === 'SQLITE_ERROR') return { total: 0, rows: [] };
+        throw err;
+      }
+    },
     /** The study's evidence, optionally of one case, about one condition code, or from one source ('interview:KEY' | 'document:KEY'). */
     list(studyId: number, filter: { caseKey?: string; code?: string; source?: string } = {}): EvidenceRow[] {
       const params: ListParams = { studyId, caseKey: filter.caseKey ?? null, code: filter.code ?? null, source: filter.source ?? null };

@@ -11,6 +11,8 @@ import type { Services } from '../services.ts';
 import { conditionChoices } from '../framework/framework.view.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
 import { safeNext } from '../auth/auth.schemas.ts';
+import { pager, paging, queryString, requestedPage } from '../lib/paging.ts';
+import { ftsQuery } from '../search/search.query.ts';
 
 const evidenceSchema = z.object({
   source: z.string().trim().regex(/^(interview|document):.+$/, 'evidence.unknownSource'),
@@ -21,6 +23,19 @@ const evidenceSchema = z.object({
     .optional()
     .transform((v) => (v === undefined ? [] : ([] as string[]).concat(v).map((c) => c.trim()).filter(Boolean))),
   returnTo: z.string().optional(),
+});
+
+/** Evidence items a page of the evidence list shows. */
+export const PAGE_SIZE = 25;
+
+const optional = z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined);
+/** The evidence list's filters and page; a bad value is ignored, never refused. */
+const listQuery = z.object({
+  case: optional,
+  condition: optional,
+  kind: z.enum(['interview', 'document']).optional().catch(undefined),
+  q: optional,
+  page: z.unknown().optional().transform(requestedPage),
 });
 
 /** The interviews and documents of the study that evidence may come from, as select options. */
@@ -47,19 +62,31 @@ export function evidenceRoutes(s: Services): RouteDef[] {
   };
 
   return [
-    /** @route GET /studies/:id/evidence — filters: ?case=KEY, ?condition=CODE, ?source=interview:KEY */
+    /**
+     * @route GET /studies/:id/evidence — filters ?case=KEY, ?condition=CODE, ?kind=interview|document,
+     * ?q=words of the quote or locator; 25 a page (?page=N). Four statements, however many there are.
+     */
     route('get', '/studies/:id/evidence', FIELDWORK, (req, res) => {
-      const filter = {
-        caseKey: typeof req.query.case === 'string' && req.query.case ? req.query.case : undefined,
-        code: typeof req.query.condition === 'string' && req.query.condition ? req.query.condition : undefined,
-      };
-      const rows = s.repos.evidence.list(req.study!.id, filter);
+      const study = req.study!;
+      const query = listQuery.parse(req.query);
+      const filter = { caseKey: query.case, code: query.condition, kind: query.kind, q: query.q };
+      const fts = query.q ? (ftsQuery(query.q) ?? undefined) : undefined;
+      let shown = paging(1, PAGE_SIZE, 0);
+      const { rows } = s.repos.evidence.page(study.id, { ...filter, fts }, (total) => {
+        shown = paging(query.page, PAGE_SIZE, total);
+        return { limit: shown.size, offset: shown.offset };
+      });
+      const href = (page: number) =>
+        `/studies/${study.id}/evidence${queryString({ case: filter.caseKey, condition: filter.code, kind: filter.kind, q: filter.q, page: page > 1 ? page : null })}`;
+      const number = (n: number) => n.toLocaleString(req.language === 'nl' ? 'nl-NL' : 'en-GB');
       res.render('evidence/index', {
         title: req.t('evidence.title'),
         evidence: rows.map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
         filter,
-        cases: s.repos.cases.list(req.study!.id),
-        conditions: s.repos.framework.load(req.study!.id, '', 0).doc.conditions,
+        filtered: Object.values(filter).some(Boolean),
+        pager: pager(shown, href, req.t('paging.range', { from: number(shown.from), to: number(shown.to), total: number(shown.total) })),
+        cases: s.repos.cases.list(study.id),
+        conditions: s.repos.framework.load(study.id, study.framework_title, study.framework_revision).doc.conditions,
         canEdit: req.studyRole !== 'viewer',
       });
     }),

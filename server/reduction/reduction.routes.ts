@@ -10,6 +10,17 @@ import type { Services } from '../services.ts';
 import { decisionSchema } from './reduction.schemas.ts';
 import { reductionService } from './reduction.service.ts';
 import { reductionView } from './reduction.view.ts';
+import { z } from 'zod';
+import { requestedPage } from '../lib/paging.ts';
+
+/** The log's filters (?level=, ?condition=, ?method=1–4, ?state=active|reverted) and ?page=; a bad value is ignored. */
+const logQuery = z.object({
+  level: z.string().regex(/^\d{1,3}$/).transform(Number).optional().catch(undefined),
+  condition: z.string().trim().min(1).max(50).optional().catch(undefined),
+  method: z.enum(['1', '2', '3', '4']).transform((m) => Number(m) as 1 | 2 | 3 | 4).optional().catch(undefined),
+  state: z.enum(['active', 'reverted']).optional().catch(undefined),
+  page: z.unknown().optional().transform(requestedPage),
+});
 
 export function reductionRoutes(s: Services): RouteDef[] {
   const reduction = reductionService({ analysis: s.analysis, repos: s.repos });
@@ -21,12 +32,12 @@ export function reductionRoutes(s: Services): RouteDef[] {
     const data = reduction.page(req.study!);
     if (errors && !data.framework.conditions.some((c) => c.code === code(req))) throw notFound();
     const refused = errors ? { code: code(req), errors, values: { method: '', reason: '', ...formValues(req.body) } } : undefined;
-    const view = reductionView(data, { studyId: req.study!.id, t: req.t, lang: req.language, refused });
+    const view = reductionView(data, { studyId: req.study!.id, t: req.t, lang: req.language, refused, log: logQuery.parse(req.query) });
     res.status(errors ? 422 : 200).render('reduction/show', { title: req.t('reduction.title'), ...view, isLead: req.studyRole === 'lead', refusedCode: refused?.code ?? null });
   };
 
   return [
-    /** @route GET /studies/:id/reduction — the log, every condition's state and decisions, method-1 suggestions; forms for leads. */
+    /** @route GET /studies/:id/reduction — the log (filters ?level= ?condition= ?method= ?state=, 25 a page), every condition's state and decisions, method-1 suggestions; forms for leads. */
     route('get', '/studies/:id/reduction', studyRole('viewer'), (req, res) => render(req, res)),
 
     /** @route POST /studies/:id/reduction/:code — a decision on the condition: `method` 1–4 and `reason` (required); replaces an active one. */

@@ -7,6 +7,7 @@ import { dropsCondition, REDUCTION_METHODS } from '../analysis/analysis.rules.ts
 import { formatNumber } from '../cases/cases.view.ts';
 import type { FieldErrors } from '../http/forms.ts';
 import type { Language, Translate } from '../lib/i18n.ts';
+import { pager, paging, queryString } from '../lib/paging.ts';
 import type { ReductionPage } from './reduction.service.ts';
 
 const minute = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '');
@@ -18,7 +19,19 @@ export interface Refused {
   values: Record<string, string>;
 }
 
-export function reductionView(data: ReductionPage, opts: { studyId: number; t: Translate; lang: Language; refused?: Refused }) {
+/** Decisions a page of the log shows. */
+export const LOG_PAGE_SIZE = 25;
+
+/** The log's filters and page (reduction.routes.ts parses them). */
+export interface LogQuery {
+  level?: number;
+  condition?: string;
+  method?: 1 | 2 | 3 | 4;
+  state?: 'active' | 'reverted';
+  page: number;
+}
+
+export function reductionView(data: ReductionPage, opts: { studyId: number; t: Translate; lang: Language; refused?: Refused; log?: LogQuery }) {
   const { model, framework } = data;
   const { t, lang, studyId } = opts;
   const base = `/studies/${studyId}/reduction`;
@@ -100,10 +113,36 @@ export function reductionView(data: ReductionPage, opts: { studyId: number; t: T
       };
     });
 
+  // The log: filtered and paged here, as the analysis model reads the whole log anyway (one statement).
+  const q: LogQuery = opts.log ?? { page: 1 };
+  const levelOf = new Map(framework.conditions.map((c) => [c.code, c.level]));
+  const matching = model.reductionLog.filter(
+    (r) =>
+      (q.level === undefined || levelOf.get(r.condition) === q.level) &&
+      (q.condition === undefined || r.condition === q.condition) &&
+      (q.method === undefined || r.method === q.method) &&
+      (q.state === undefined || (q.state === 'active') === (r.revertedAt === null)),
+  );
+  const shown = paging(q.page, LOG_PAGE_SIZE, matching.length);
+  const filterValues = { level: q.level, condition: q.condition, method: q.method, state: q.state };
+  const logHref = (page: number) => `${base}${queryString({ ...filterValues, page: page > 1 ? page : null })}#reduction-log`;
+  const number = (n: number) => n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB');
+  const decided = new Set(model.reductionLog.map((r) => r.condition));
+
   return {
     base,
     crossCaseHref: `/studies/${studyId}/cross-case`,
-    log: model.reductionLog.map(entry),
+    log: matching.slice(shown.offset, shown.offset + shown.size).map(entry),
+    logTotal: model.reductionLog.length,
+    logFilter: {
+      values: { level: q.level === undefined ? '' : String(q.level), condition: q.condition ?? '', method: q.method === undefined ? '' : String(q.method), state: q.state ?? '' },
+      filtered: Object.values(filterValues).some((v) => v !== undefined),
+      levels: [{ value: '', label: t('paging.all') }, ...levels.map((l) => ({ value: String(l.number), label: l.label }))],
+      conditions: [{ value: '', label: t('paging.all') }, ...framework.conditions.filter((c) => decided.has(c.code)).map((c) => ({ value: c.code, label: `${c.code} ${c.name}` }))],
+      methods: [{ value: '', label: t('paging.all') }, ...REDUCTION_METHODS.map((m) => ({ value: String(m), label: t(`analysis.reduction.method.${m}`) }))],
+      states: [{ value: '', label: t('paging.all') }, { value: 'active', label: t('reduction.stateActive') }, { value: 'reverted', label: t('reduction.stateReverted') }],
+    },
+    logPager: pager(shown, logHref, t('paging.range', { from: number(shown.from), to: number(shown.to), total: number(shown.total) })),
     levels,
     suggestions,
     withSubConditions: framework.conditions.filter((c) => parents.has(c.code)).map((c) => c.code),

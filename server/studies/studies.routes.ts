@@ -7,7 +7,7 @@ import { parseForm, renderInvalid } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import type { Services } from '../services.ts';
-import { auditEntryView } from '../audit/audit.view.ts';
+import { renderAuditLog } from '../audit/audit.page.ts';
 import { settingsOf, STUDY_ROLES } from './studies.repo.ts';
 import { addMemberSchema, changeRoleSchema, dashboardQuerySchema, newStudySchema, studyFormSchema } from './studies.schemas.ts';
 import { dashboardView, waitingView } from './dashboard.view.ts';
@@ -176,16 +176,8 @@ export function studiesRoutes(s: Services): RouteDef[] {
       res.redirect(303, `/studies/${req.study!.id}/members`);
     }),
 
-    /** @route GET /studies/:id/audit — newest first, 100 per page. */
-    route('get', '/studies/:id/audit', studyRole('lead'), (req, res) => {
-      const before = Number(req.query.before) || undefined;
-      const rows = s.repos.audit.listForStudy(req.study!.id, before, 100);
-      res.render('audit/list', {
-        title: req.t('audit.title'),
-        entries: rows.map(auditEntryView),
-        more: rows.length === 100 ? rows.at(-1)!.id : null,
-        basePath: `/studies/${req.study!.id}/audit`,
-      });
-    }),
+    /** @route GET /studies/:id/audit — newest first, 50 a page (?before=ID); filters ?what=, ?who=, ?from=, ?to= (audit.page.ts). */
+    route('get', '/studies/:id/audit', studyRole('lead'), (req, res) =>
+      renderAuditLog(s, req, res, { studyId: req.study!.id, title: req.t('audit.title'), basePath: `/studies/${req.study!.id}/audit` })),
   ];
 }

@@ -8,7 +8,7 @@ import { parseForm, renderInvalid } from '../http/forms.ts';
 import { HttpError, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { email, personName } from '../auth/auth.schemas.ts';
-import { auditEntryView } from '../audit/audit.view.ts';
+import { renderAuditLog } from '../audit/audit.page.ts';
 
 const createSchema = z.object({ email, name: personName, isAdmin: z.literal('on').optional() });
 const flagSchema = z.object({ value: z.enum(['0', '1']).transform((v) => v === '1') });
@@ -92,11 +92,7 @@ export function adminRoutes(s: Services, publicUrl: string | undefined): RouteDe
       res.redirect(303, `/admin/users/${user.id}`);
     }),
 
-    /** @route GET /admin/audit — changes to accounts. */
-    route('get', '/admin/audit', ADMIN, (req, res) => {
-      const before = Number(req.query.before) || undefined;
-      const rows = s.repos.audit.listForSite(before, 100);
-      res.render('audit/list', { title: req.t('audit.siteTitle'), entries: rows.map(auditEntryView), more: rows.length === 100 ? rows.at(-1)!.id : null, basePath: '/admin/audit' });
-    }),
+    /** @route GET /admin/audit — changes to accounts: newest first, 50 a page (?before=ID); filters as the study's log (audit.page.ts). */
+    route('get', '/admin/audit', ADMIN, (req, res) => renderAuditLog(s, req, res, { studyId: null, title: req.t('audit.siteTitle'), basePath: '/admin/audit' })),
   ];
 }

@@ -347,7 +347,7 @@ describe.skipIf(availability.skip)('fieldwork golden path in a browser', () => {
     // Nothing recorded on 2.c: the filter does narrow the list.
     await page.goto(url(`${studyPath}/evidence?condition=2.c`));
     expect(await page.getByRole('main').locator('blockquote').count()).toBe(0);
-    expect(await page.getByText('No evidence recorded yet.').isVisible()).toBe(true);
+    expect(await page.getByText('Nothing matches these filters.').isVisible()).toBe(true);
 
     await page.goto(url(casePath));
     await page.getByRole('region', { name: 'Evidence' }).getByRole('link', { name: 'Coverage' }).click();

@@ -107,9 +107,10 @@ async function setUp() {
 }
 
 const text = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/\s+/g, ' ').trim();
+/** The condition's row in the overview table ("Decisions per condition"). */
 const card = (html: string, code: string) => {
-  const start = html.indexOf(`<article class="condition-card reduction-card`, html.indexOf(`id="r-${code}"`) - 200);
-  return html.slice(start, html.indexOf('</article>', start));
+  const start = html.lastIndexOf('<tr class="reduction-row', html.indexOf(`id="r-${code}"`));
+  return html.slice(start, html.indexOf('</tr>', start));
 };
 
 describe('the reduction page', () => {
@@ -125,8 +126,8 @@ describe('the reduction page', () => {
     expect(suggestions).toContain('>No distinguishing power: all 3 cases with a final score have the same score (3).</textarea>');
     expect(ctx.services.analysis.model(studyId).reductionLog).toEqual([]);
     expect(text(res.text)).toContain('No decisions yet');
-    // Every condition has a card with its state and distinguishing power; method 3 is offered only inside a grouping.
-    expect([...res.text.matchAll(/<article [^>]*data-code="([^"]+)" data-state="([^"]+)"/g)].map((m) => `${m[1]}:${m[2]}`)).toEqual([
+    // Every condition has a row with its state and distinguishing power; method 3 is offered only inside a grouping.
+    expect([...res.text.matchAll(/<tr class="reduction-row[^"]*" [^>]*data-code="([^"]+)" data-state="([^"]+)"/g)].map((m) => `${m[1]}:${m[2]}`)).toEqual([
       '0:analysed', '1.a:analysed', '2.a:analysed', '2.b:analysed', '2.c:analysed',
     ]);
     expect(card(res.text, '2.b')).toContain('data-distinguishing="none"');

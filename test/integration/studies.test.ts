@@ -74,7 +74,8 @@ describe('members', () => {
     expect(JSON.parse(change.after!)).toEqual({ email: 'rater@example.org', role: 'viewer' });
     expect(change.actor_email).toBe('lead@example.org');
     const page = await lead.agent.get(`/studies/${id}/audit`);
-    expect(page.text).toContain('change-role');
+    expect(page.text).toContain('role changed');
+    expect(page.text).toMatch(/<span class="change-field">Role<\/span> from\s*<del>researcher<\/del>\s*to\s*<ins>viewer<\/ins>/);
     expect(page.text).toContain('Lena Lead');
   });
 

@@ -23,6 +23,8 @@ import * as exportsMessages from '../../exports/exports.messages.ts';
 import * as within from '../../within-case/within.messages.ts';
 import * as demo from '../../demo/demo.messages.ts';
 import * as dashboard from '../../studies/dashboard.messages.ts';
+import * as paging from '../paging.messages.ts';
+import * as audit from '../../audit/audit.messages.ts';
 
-export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en, ...reconcile.en, ...agreement.en, ...studies.en, ...analysis.en, ...crossCase.en, ...reduction.en, ...within.en, ...anonymise.en, ...exportsMessages.en, ...reports.en, ...demo.en, ...dashboard.en };
-export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl, ...reconcile.nl, ...agreement.nl, ...studies.nl, ...analysis.nl, ...crossCase.nl, ...reduction.nl, ...within.nl, ...anonymise.nl, ...exportsMessages.nl, ...reports.nl, ...demo.nl, ...dashboard.nl };
+export const en = { ...coreEn, ...cases.en, ...guides.en, ...interviews.en, ...documents.en, ...search.en, ...evidence.en, ...assignment.en, ...ratings.en, ...reconcile.en, ...agreement.en, ...studies.en, ...analysis.en, ...crossCase.en, ...reduction.en, ...within.en, ...anonymise.en, ...exportsMessages.en, ...reports.en, ...demo.en, ...dashboard.en, ...paging.en, ...audit.en };
+export const nl: Record<keyof typeof en, string> = { ...coreNl, ...cases.nl, ...guides.nl, ...interviews.nl, ...documents.nl, ...search.nl, ...evidence.nl, ...assignment.nl, ...ratings.nl, ...reconcile.nl, ...agreement.nl, ...studies.nl, ...analysis.nl, ...crossCase.nl, ...reduction.nl, ...within.nl, ...anonymise.nl, ...exportsMessages.nl, ...reports.nl, ...demo.nl, ...dashboard.nl, ...paging.nl, ...audit.nl };
