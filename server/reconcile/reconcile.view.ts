@@ -31,9 +31,9 @@ function signOffState(c: ReadyCase): SignOffState {
 
 /**
  * The queue as the filters ask: items grouped per case (case order; open first, largest difference
- * first within a case), each group headed by its case's sign-off, paged by QUEUE_PAGE_ROWS rows. Cases
- * whose every item is final but that still need a sign-off appear (as a head without rows) among the
- * open work and under "all"; every ready case appears under "all".
+ * first within a case), each group headed by its case's sign-off, paged by QUEUE_PAGE_ROWS rows. A case
+ * whose every item is final but that still needs a sign-off appears (as a head without rows) among the
+ * open work; every ready case appears under "all", and the case filtered on always appears.
  */
 export function queueView(data: QueueData, filters: QueueFilters, base: string, isLead: boolean, t: Translate) {
   const inCase = (key: string) => filters.case === null || key === filters.case;
@@ -45,8 +45,11 @@ export function queueView(data: QueueData, filters: QueueFilters, base: string, 
   const rowsOf = new Map<number, QueuedItem[]>();
   for (const i of shown) rowsOf.set(i.row.case_id, [...(rowsOf.get(i.row.case_id) ?? []), i]);
 
+  // A case without rows to show still heads a group when it is asked for by name, under "all", and
+  // among the open work while it waits for its sign-off.
   const headOnly = (c: ReadyCase) =>
-    filters.kind === 'all' && (filters.status === 'all' || (filters.status === 'open' && ['ready', 'changed'].includes(signOffState(c))));
+    filters.kind === 'all' &&
+    (filters.case !== null || filters.status === 'all' || (filters.status === 'open' && ['ready', 'changed'].includes(signOffState(c))));
   const groups = data.cases.filter((c) => inCase(c.key) && (rowsOf.has(c.id) || headOnly(c)));
   // One slot per row; a group without rows takes one for its head.
   const slots = groups.flatMap((c): { c: ReadyCase; row: QueuedItem | null; index: number }[] => {
