@@ -21,12 +21,12 @@ export function reconcileRoutes(s: Services): RouteDef[] {
   const itemHref = (req: Request, caseKey: string, code: string) => `${base(req)}/cases/${encodeURIComponent(caseKey)}/items/${encodeURIComponent(code)}`;
 
   /** The queue with the filters of the query string; `bulkErrors` puts a refused bulk rule back (422). */
-  const renderQueue = (req: Request, res: Response, bulkErrors: FieldErrors = {}) => {
+  const renderQueue = (req: Request, res: Response, bulkErrors: FieldErrors = {}, bulkOpen = false) => {
     const filters = queueFilterSchema.parse(req.query);
     const isLead = req.studyRole === 'lead';
     const view = queueView(s.reconcile.queue(req.study!.id, reader(req)), filters, base(req), isLead, req.t);
     res.status(Object.keys(bulkErrors).length ? 422 : 200).render('reconcile/index', {
-      title: req.t('reconcile.title'), base: base(req), isLead, ...view, errors: bulkErrors,
+      title: req.t('reconcile.title'), base: base(req), isLead, ...view, errors: bulkErrors, bulkOpen: bulkOpen || 'rule' in bulkErrors,
     });
   };
 
@@ -64,10 +64,15 @@ export function reconcileRoutes(s: Services): RouteDef[] {
      */
     route('get', '/studies/:id/reconcile', studyRole('researcher'), (req, res) => renderQueue(req, res)),
 
-    /** @route GET /studies/:id/reconcile/bulk — the preview of `rule` (lower|higher) for the open minor differences (of `case`, if given): exactly the items it changes. */
+    /**
+     * @route GET /studies/:id/reconcile/bulk — the preview of `rule` (lower|higher) for the open minor
+     * differences (of `case`, if given): exactly the items it changes. The queue's form sends `ask=1`:
+     * without a rule it comes back with the problem (422); the bare address shows the queue with the
+     * rule's form open.
+     */
     route('get', '/studies/:id/reconcile/bulk', studyRole('lead'), (req, res) => {
       const form = parseForm(bulkSchema, req.query);
-      if (!form.ok) return renderQueue(req, res, form.errors);
+      if (!form.ok) return req.query.ask === undefined ? renderQueue(req, res, {}, true) : renderQueue(req, res, form.errors);
       renderBulk(req, res, form.data);
     }),
 

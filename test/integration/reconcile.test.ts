@@ -258,10 +258,15 @@ describe('bulk rule', () => {
 
   it('asks for a rule', async () => {
     const { lead, base } = await setUp();
-    const viaGet = await lead.agent.get(`${base}/bulk`);
+    const viaGet = await lead.agent.get(`${base}/bulk?ask=1`);
     expect(viaGet.status).toBe(422);
     expect(viaGet.text).toContain('Choose a rule.');
-    expect(viaGet.text).toContain('<details class="recon-bulk" open>');
+    expect(viaGet.text).toContain('<details class="recon-bulk" id="bulk" open>');
+    // The bare address: the queue with the rule's form open, no problem yet.
+    const bare = await lead.agent.get(`${base}/bulk`);
+    expect(bare.status).toBe(200);
+    expect(bare.text).toContain('<details class="recon-bulk" id="bulk" open>');
+    expect(bare.text).not.toContain('Choose a rule.');
     const viaPost = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf });
     expect(viaPost.status).toBe(422);
     expect(viaPost.text).toContain('Choose a rule.');
