@@ -69,3 +69,39 @@ export function queueOrder(x: { open: boolean; assessment: ItemAssessment }, y: 
     Number(y.assessment.partlyJudged) - Number(x.assessment.partlyJudged)
   );
 }
+
+/** An item as the queue orders it: its case, whether it is open, and its assessment. */
+export interface Queued {
+  open: boolean;
+  assessment: ItemAssessment;
+  row: { case_id: number; code: string };
+}
+
+/**
+ * The queue: grouped per case, in the order the cases come (case order), and within a case by
+ * queueOrder (stable, so equal items keep the framework order they came in).
+ */
+export function inQueueOrder<T extends Queued>(items: readonly T[]): T[] {
+  const caseIndex = new Map<number, number>();
+  for (const i of items) if (!caseIndex.has(i.row.case_id)) caseIndex.set(i.row.case_id, caseIndex.size);
+  return [...items].sort((x, y) => caseIndex.get(x.row.case_id)! - caseIndex.get(y.row.case_id)! || queueOrder(x, y));
+}
+
+/**
+ * The open item after (case, code) in queue order (`ordered` as inQueueOrder gives it): the first open
+ * item of the same case, else of the next case that has one, wrapping round to the cases before it;
+ * null when nothing else is open.
+ */
+export function nextOpen<T extends Queued>(ordered: readonly T[], caseId: number, code: string): T | null {
+  const open = ordered.filter((i) => i.open && !(i.row.case_id === caseId && i.row.code === code));
+  const same = open.find((i) => i.row.case_id === caseId);
+  if (same) return same;
+  const cases = [...new Set(ordered.map((i) => i.row.case_id))];
+  const at = cases.indexOf(caseId);
+  const rotated = at < 0 ? cases : [...cases.slice(at + 1), ...cases.slice(0, at)];
+  for (const id of rotated) {
+    const first = open.find((i) => i.row.case_id === id);
+    if (first) return first;
+  }
+  return null;
+}

@@ -1,9 +1,10 @@
 // Reconciliation in a real browser against the real server: accounts and a study file set up with the
 // `kader` command line (as an operator would), two raters scoring one case with the keyboard and
-// submitting, then the lead's reconciliation queue (the major difference first), an item with both
-// rationales side by side, a message in its thread, a final score with a note, the minor difference
-// resolved by the rule "the lower score", the sign-off, and a later change marked "changed after
-// sign-off"; rater A reads the thread. Every distinct page is scanned with axe-core; a failing test
+// submitting, then the lead's reconciliation queue (the major difference first, under the case's
+// disabled sign-off), an item with both rationales side by side, a message in its thread, a final
+// score with a note, the minor difference resolved by the rule "the lower score" after its preview, the
+// sign-off confirmed in the dialog, and a later change marked "changed after sign-off"; rater A reads
+// the thread. Every distinct page is scanned with axe-core; a failing test
 // leaves a screenshot in test-results/.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -81,8 +82,9 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
       const fields = new URLSearchParams(r.request().postData() ?? '');
       return fields.get('c') === code && fields.get(`score:${code}`) === score;
     });
-  const queueTable = (page: Page) => page.getByRole('table', { name: 'Items to reconcile, open items first, largest difference first' });
-  const casesTable = (page: Page) => page.getByRole('table', { name: 'Cases whose raters have all submitted, with their sign-off' });
+  const queueTable = (page: Page) => page.getByRole('table', { name: `Items of ${CASE.name}, open items first, largest difference first` });
+  /** The head of the case's group in the queue: its name, sign-off state and Sign off button. */
+  const caseHead = (page: Page) => page.locator(`section.recon-case[data-case="${CASE.key}"] .recon-case-head`);
   /** The queue's body rows as their text, in page order. */
   const queueRows = async (page: Page) => (await queueTable(page).locator('tbody > tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   const sideBySide = (page: Page) => page.getByRole('table', { name: 'The submitted ratings side by side' });
@@ -165,7 +167,8 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
     expect(rows[1]).toContain('2.c Activation');
     expect(rows[1]).toContain('minor (1 point)');
     expect(rows.join('\n')).not.toContain('2.a');
-    expect(await casesTable(page).getByRole('row').filter({ hasText: CASE.name }).innerText()).toContain('Not signed off');
+    expect(await caseHead(page).locator('.recon-state').innerText()).toBe('2 items open');
+    expect(await caseHead(page).getByRole('button', { name: `Sign off · ${CASE.name}` }).isDisabled()).toBe(true);
     await a11y.scan(page, 'reconcile queue, open');
   });
 
@@ -202,41 +205,54 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
     await a11y.scan(page, 'reconcile item, decided');
   });
 
-  test('the lead resolves the minor difference by the rule "the lower score" and signs off the case', async () => {
+  test('the lead resolves the minor difference by the rule "the lower score" after its preview, and signs off the case in the dialog', async () => {
     const page = leadPage;
     await page.goto(url(queuePath()));
+    await page.locator('details.recon-bulk > summary').click();
     const bulk = page.getByRole('group', { name: 'Rule for the 1 open minor difference(s)' });
     await bulk.getByRole('radio', { name: 'the lower score' }).check();
+    await page.getByRole('button', { name: 'Preview 1 item(s)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Resolve 1 minor difference(s) with the lower score?' }).waitFor();
+    const preview = page.getByRole('table', { name: 'The items the rule changes, with the final score it gives each' });
+    expect((await preview.locator('tbody > tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+      `${CASE.name} 2.c Activation ${RATER_A.name}: 3 ${RATER_B.name}: 4 3`,
+    ]);
+    await a11y.scan(page, 'reconcile bulk preview');
     await page.getByRole('button', { name: 'Resolve 1 item(s)' }).click();
     await page.getByText('1 minor difference(s) resolved with the lower score.').waitFor();
     expect(await page.getByRole('heading', { level: 2, name: /^Items: / }).innerText()).toBe('Items: 0 open, 2 resolved');
+    expect(await caseHead(page).locator('.recon-state').innerText()).toBe('Ready to sign off');
+    await a11y.scan(page, 'reconcile queue, resolved');
+    await page.goto(url(`${queuePath()}?status=all`));
     const rows = await queueRows(page);
     expect(rows.find((r) => r.includes('2.c'))).toContain('3 by the rule “the lower score”');
     expect(rows.find((r) => r.includes('2.b'))).toContain(`3 by ${LEAD.name}`);
-    await a11y.scan(page, 'reconcile queue, resolved');
 
-    await casesTable(page).getByRole('button', { name: `Sign off · ${CASE.name}` }).click();
+    await page.waitForLoadState('load'); // kader.js asks in a dialog
+    await caseHead(page).getByRole('button', { name: `Sign off · ${CASE.name}` }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.innerText()).toContain(`Sign off ${CASE.name}?`);
+    await dialog.getByRole('button', { name: 'Sign off' }).click();
     await page.getByText(`Case ${CASE.key} is signed off.`).waitFor();
-    const row = casesTable(page).getByRole('row').filter({ hasText: CASE.name });
-    expect(await row.innerText()).toContain(`Signed off by ${LEAD.name}`);
-    expect(await row.innerText()).not.toContain('changed after sign-off');
+    expect(page.url()).toBe(url(`${queuePath()}?status=all`));
+    expect(await caseHead(page).locator('.recon-state').innerText()).toContain(`Signed off by ${LEAD.name}`);
+    expect(await caseHead(page).innerText()).not.toContain('Changed after sign-off');
     await a11y.scan(page, 'reconcile queue, signed off');
   });
 
   test('the lead changes the final score of 2.b: the case is marked "changed after sign-off"', async () => {
     const page = leadPage;
     await page.goto(url(itemPath('2.b')));
-    await page.getByRole('group', { name: 'Change the final score' }).getByRole('radio', { name: '2', exact: true }).check();
+    await page.getByRole('group', { name: 'Change the final score' }).getByRole('radio', { name: `2 (${RATER_A.name})`, exact: true }).check();
     await field(page, 'Note').fill(`${NOTE} On reflection the lower score fits the interviews better.`);
     await page.getByRole('button', { name: 'Save final score' }).click();
     await page.getByText('The final score of 2.b is saved.').waitFor();
     expect(await page.locator('section.decision strong.score').innerText()).toBe('2');
 
     await page.goto(url(queuePath()));
-    const row = casesTable(page).getByRole('row').filter({ hasText: CASE.name });
-    expect(await row.innerText()).toContain(`Signed off by ${LEAD.name}`);
-    expect(await row.getByText('changed after sign-off').isVisible()).toBe(true);
-    expect(await row.getByRole('button', { name: `Sign off again · ${CASE.name}` }).isVisible()).toBe(true);
+    const head = caseHead(page);
+    expect(await head.locator('.recon-state').innerText()).toMatch(new RegExp(`^Changed after sign-off \\(signed off by ${LEAD.name} on `));
+    expect(await head.getByRole('button', { name: `Sign off again · ${CASE.name}` }).isEnabled()).toBe(true);
     await a11y.scan(page, 'reconcile queue, changed after sign-off');
   });
 
@@ -245,7 +261,10 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
     await page.goto(url(studyPath));
     await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Reconciliation' }).click();
     await page.waitForURL(url(queuePath()));
-    expect(await page.getByRole('button', { name: /^Resolve / }).count()).toBe(0);
+    expect(await page.locator('details.recon-bulk').count()).toBe(0);
+    expect(await caseHead(page).getByRole('button').count()).toBe(0);
+    await page.getByLabel('Show', { exact: true }).selectOption('all');
+    await page.getByRole('button', { name: 'Show items' }).click();
     await a11y.scan(page, 'reconcile queue, rater');
     await queueTable(page).getByRole('link', { name: '2.b Search period' }).click();
     await page.waitForURL(url(itemPath('2.b')));
@@ -263,6 +282,7 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
       '/studies/:id/reconcile [en] reconcile queue, open',
       `/studies/:id/reconcile/cases/${CASE.key}/items/2.b [en] reconcile item, open`,
       `/studies/:id/reconcile/cases/${CASE.key}/items/2.b [en] +flash reconcile item, decided`,
+      '/studies/:id/reconcile/bulk [en] reconcile bulk preview',
       '/studies/:id/reconcile [en] +flash reconcile queue, resolved',
       '/studies/:id/reconcile [en] +flash reconcile queue, signed off',
       '/studies/:id/reconcile [en] reconcile queue, changed after sign-off',

@@ -146,7 +146,8 @@ export async function setUp() {
   /** Query strings that change what a route shows (the route itself is always requested without one, too). */
   const queries: Record<string, string[]> = {
     '/studies/:id/search': [ANN_SECRET, ANN_REASON, BOB_DRAFT, BOB_C2, ANN_C2_DRAFT, ANN_C2_REASON, 'secret', 'ANN*', 'BOB*', 'on', '"1 a"'].map((q) => `?q=${encodeURIComponent(q)}`),
-    '/studies/:id/reconcile': ['?case=c1', '?case=c2'],
+    '/studies/:id/reconcile': ['?case=c1', '?case=c2', '?status=all', '?status=resolved&case=c2', '?kind=minor&page=2'],
+    '/studies/:id/reconcile/bulk': ['?rule=lower', '?rule=higher&case=c1', '?rule=lower&case=c2'],
     '/studies/:id/evidence': ['?case=c1', '?case=c2', '?condition=1.a', '?kind=interview&q=secret', '?page=2'],
     '/studies/:id/evidence/new': [`?case=c1&source=${encodeURIComponent(`interview:${interview}`)}`],
     '/studies/:id/interviews/new': ['?case=c1'],

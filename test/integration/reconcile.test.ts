@@ -1,9 +1,11 @@
 // Reconciliation as leads and raters use it: the queue holds only cases whose raters all submitted,
-// ordered by the largest difference and labelled minor / major / partly not judged (hand-worked
-// below); the final score needs a note; the bulk rule resolves only open minor differences and is
-// logged; the original ratings never change; a case is signed off only without open items and is
-// marked "changed after sign-off" by a later decision; threads are for the lead and the case's
-// raters; the final scores CSV; a constant number of statements per page.
+// grouped per case under the case's sign-off, ordered by the largest difference and labelled minor /
+// major / partly not judged (hand-worked below), filtered (open by default; resolved; all; case;
+// kind) and paged; the final score needs a note, and "Save and next open item" walks the open items
+// in queue order; the bulk rule previews exactly the items it changes and changes nothing until
+// confirmed; the original ratings never change; a case is signed off only without open items, after
+// a confirmation, and is marked "changed after sign-off" by a later decision; threads are for the
+// lead and the case's raters; the final scores CSV; a constant number of statements per page.
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/cases/cases.csv.ts';
 import { validateStudyFile } from '../../server/studyfile/studyfile.validate.ts';
@@ -79,24 +81,44 @@ async function setUp(extraCases = 0) {
   return { ctx, studyId, leadId, lead, ann, carol, viewer, base, item, caseId, ratingsSnapshot, audit, tick };
 }
 
-/** The queue rows as "case code kind" in page order. */
+/** The queue rows as "case code kind status" in page order. */
 function queueRows(html: string): string[] {
-  const body = html.slice(html.indexOf('class="reconcile-queue"'), html.indexOf('id="cases"'));
-  return [...body.matchAll(/<tr class="(open|resolved) kind-([\w-]+)">[\s\S]*?\?case=(\w+)[\s\S]*?<span class="code">([^<]+)<\/span>/g)].map((m) => `${m[3]} ${m[4]} ${m[2]} ${m[1]}`);
+  return [...html.matchAll(/<tr class="(open|resolved) kind-([\w-]+)" data-item="(\w+) ([^"]+)">/g)].map((m) => `${m[3]} ${m[4]} ${m[2]} ${m[1]}`);
 }
 
+/** The case groups as "case state" in page order ("continued" when the group began on an earlier page). */
+function groupHeads(html: string): string[] {
+  return [...html.matchAll(/<section class="recon-case state-(\w+)[^"]*" aria-labelledby="case-(\w+)"[\s\S]*?<\/h3>/g)].map(
+    (m) => `${m[2]} ${m[1]}${m[0].includes('(continued)') ? ' continued' : ''}`,
+  );
+}
+
+/** The text of a case group's head: its state and its sign-off button. */
+function groupHead(html: string, caseKey: string): string {
+  const start = html.indexOf(`aria-labelledby="case-${caseKey}"`);
+  expect(start, `group ${caseKey}`).toBeGreaterThan(0);
+  return html.slice(start, html.indexOf('</div>', start));
+}
+
+/** The rows of the bulk preview as "case code → score". */
+function previewRows(html: string): string[] {
+  return [...html.matchAll(/<tr data-item="(\w+) ([^"]+)">[\s\S]*?<strong class="score">([^<]+)<\/strong>/g)].map((m) => `${m[1]} ${m[2]} → ${m[3]}`);
+}
+const digestOf = (html: string) => /name="items" value="([0-9a-f]{64})"/.exec(html)![1]!;
+
 describe('the queue', () => {
-  it('lists only the disagreements of cases whose raters all submitted, largest difference first', async () => {
+  it('lists only the disagreements of cases whose raters all submitted, per case, largest difference first', async () => {
     const { lead, base } = await setUp();
     const res = await lead.agent.get(base);
     expect(res.status).toBe(200);
     expect(queueRows(res.text)).toEqual([
       'c1 2.a major open',
       'c1 1.b.1 minor open',
-      'c2 1.a minor open',
       'c1 1.b.2 partly-judged open',
       'c1 2.b partly-judged open',
+      'c2 1.a minor open',
     ]);
+    expect(groupHeads(res.text)).toEqual(['c1 open', 'c2 open']);
     expect(res.text).toContain('1 case(s) still wait for a rater to submit.');
     // c3 is blind: none of its scores, names or items appear.
     expect(res.text).not.toContain('Case c3');
@@ -163,24 +185,45 @@ describe('final scores', () => {
 });
 
 describe('bulk rule', () => {
-  it('resolves exactly the open minor differences every rater judged, logged with its rule', async () => {
+  const finals = (ctx: { db: { prepare: (sql: string) => { all: () => unknown[] } } }) =>
+    ctx.db.prepare('SELECT c.key, k.code, f.score, f.rule FROM reconciliations f JOIN cases c ON c.id = f.case_id JOIN conditions k ON k.id = f.condition_id ORDER BY c.key, k.code').all();
+
+  it('previews exactly the items it will change, changes nothing until confirmed, then changes exactly those, logged with its rule', async () => {
     const { lead, base, ctx, audit } = await setUp();
     const page = await lead.agent.get(base);
     expect(page.text).toContain('Rule for the 2 open minor difference(s)');
-    const stale = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'lower', expected: '3' });
-    expect(stale.status).toBe(409);
-    expect(ctx.db.prepare('SELECT count(*) AS n FROM reconciliations').get()).toEqual({ n: 0 });
+    expect(page.text).toMatch(/<form method="get" action="\/studies\/\d+\/reconcile\/bulk">/);
 
-    const res = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'lower', expected: '2' });
+    // The preview (a GET): case, condition, the raters' scores and the score the rule gives.
+    const preview = await lead.agent.get(`${base}/bulk?rule=lower`);
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Resolve 2 minor difference(s) with the lower score?');
+    expect(previewRows(preview.text)).toEqual(['c1 1.b.1 → 4', 'c2 1.a → 2']);
+    expect(preview.text).toContain('Ann Rater: <strong>4</strong>');
+    expect(preview.text).toContain('<input type="hidden" name="confirmed" value="yes">');
+    expect(finals(ctx)).toEqual([]);
+
+    // A POST that is not confirmed answers with the same list and changes nothing.
+    const unconfirmed = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'lower' });
+    expect(unconfirmed.status).toBe(200);
+    expect(previewRows(unconfirmed.text)).toEqual(['c1 1.b.1 → 4', 'c2 1.a → 2']);
+    expect(finals(ctx)).toEqual([]);
+    // A list other than the one shown (here: the other rule's) is refused, and changes nothing.
+    const higher = digestOf((await lead.agent.get(`${base}/bulk?rule=higher`)).text);
+    const stale = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'lower', items: higher, confirmed: 'yes' });
+    expect(stale.status).toBe(409);
+    expect(finals(ctx)).toEqual([]);
+
+    const res = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'lower', items: digestOf(preview.text), confirmed: 'yes' });
     expect(res.status).toBe(303);
-    const rows = ctx.db.prepare("SELECT c.key, k.code, f.score, f.rule FROM reconciliations f JOIN cases c ON c.id = f.case_id JOIN conditions k ON k.id = f.condition_id ORDER BY c.key, k.code").all();
-    expect(rows).toEqual([
+    expect(res.headers.location).toBe(base);
+    expect(finals(ctx)).toEqual([
       { key: 'c1', code: '1.b.1', score: 4, rule: 'lower' },
       { key: 'c2', code: '1.a', score: 2, rule: 'lower' },
     ]);
     const logged = audit('reconcile-bulk').map((a) => JSON.parse(a.after));
     expect(logged).toEqual([{ rule: 'lower', case: null, count: 2, items: ['c1:1.b.1', 'c2:1.a'] }]);
-    expect(queueRows((await lead.agent.get(base)).text)).toEqual([
+    expect(queueRows((await lead.agent.get(`${base}?status=all`)).text)).toEqual([
       'c1 2.a major open',
       'c1 1.b.2 partly-judged open',
       'c1 2.b partly-judged open',
@@ -189,47 +232,112 @@ describe('bulk rule', () => {
     ]);
   });
 
+  it('refuses a confirmation when the list changed after the preview, and changes nothing', async () => {
+    const { lead, base, item, ctx } = await setUp();
+    const preview = await lead.agent.get(`${base}/bulk?rule=lower`);
+    await lead.agent.post(item('c2', '1.a')).type('form').send({ _csrf: lead.csrf, score: '3', note: 'Decided by hand' }).expect(303);
+    const res = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'lower', items: digestOf(preview.text), confirmed: 'yes' });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('The open minor differences have changed since the list was shown (there are 1 now).');
+    expect(finals(ctx)).toEqual([{ key: 'c2', code: '1.a', score: 3, rule: null }]);
+  });
+
   it('can be limited to one case, with the higher score', async () => {
     const { lead, base, ctx } = await setUp();
     const scoped = await lead.agent.get(`${base}?case=c2`);
     expect(scoped.text).toContain('Rule for the 1 open minor difference(s)');
-    await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'higher', case: 'c2', expected: '1' }).expect(303);
+    expect(scoped.text).toContain('<input type="hidden" name="case" value="c2">');
+    const preview = await lead.agent.get(`${base}/bulk?rule=higher&case=c2`);
+    expect(previewRows(preview.text)).toEqual(['c2 1.a → 3']);
+    expect(preview.text).toContain('Only the items of case Case c2.');
+    const res = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, rule: 'higher', case: 'c2', items: digestOf(preview.text), confirmed: 'yes' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`${base}?case=c2`);
     expect(ctx.db.prepare('SELECT score, rule FROM reconciliations').all()).toEqual([{ score: 3, rule: 'higher' }]);
   });
 
   it('asks for a rule', async () => {
     const { lead, base } = await setUp();
-    const res = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf, expected: '2' });
-    expect(res.status).toBe(422);
-    expect(res.text).toContain('Choose a rule.');
+    const viaGet = await lead.agent.get(`${base}/bulk?ask=1`);
+    expect(viaGet.status).toBe(422);
+    expect(viaGet.text).toContain('Choose a rule.');
+    expect(viaGet.text).toContain('<details class="recon-bulk" id="bulk" open>');
+    // The bare address: the queue with the rule's form open, no problem yet.
+    const bare = await lead.agent.get(`${base}/bulk`);
+    expect(bare.status).toBe(200);
+    expect(bare.text).toContain('<details class="recon-bulk" id="bulk" open>');
+    expect(bare.text).not.toContain('Choose a rule.');
+    const viaPost = await lead.agent.post(`${base}/bulk`).type('form').send({ _csrf: lead.csrf });
+    expect(viaPost.status).toBe(422);
+    expect(viaPost.text).toContain('Choose a rule.');
+  });
+
+  it('is not offered to a rater, who may not preview it either', async () => {
+    const { ann, base } = await setUp();
+    expect((await ann.agent.get(base)).text).not.toContain('/reconcile/bulk');
+    expect((await ann.agent.get(`${base}/bulk?rule=lower`)).status).toBe(403);
   });
 });
 
 describe('sign-off', () => {
-  it('is refused while items are open, then marks later changes until signed again', async () => {
+  it('is disabled with the reason while items are open, asks to confirm, then marks later changes until signed again', async () => {
     const { lead, base, item, audit, tick } = await setUp();
+    // Disabled, and says why: the state at the head of the case's group.
+    const queue = (await lead.agent.get(base)).text;
+    const head = groupHead(queue, 'c2');
+    expect(head).toContain('1 item open');
+    expect(head).toMatch(/<button type="submit" disabled aria-describedby="state-c2">Sign off/);
+    expect(groupHead(queue, 'c1')).toContain('4 items open');
+    expect(groupHead(queue, 'c1')).toContain('disabled aria-describedby="state-c1"');
     const early = await lead.agent.post(`${base}/cases/c2/sign-off`).type('form').send({ _csrf: lead.csrf });
     expect(early.status).toBe(409);
     expect(early.text).toContain('1 item(s) have no final score (1.a)');
 
     await lead.agent.post(item('c2', '1.a')).type('form').send({ _csrf: lead.csrf, score: '2', note: 'Agreed on 2' }).expect(303);
+    // Nothing open: the case waits for its sign-off among the open work, with the button enabled and a question for JavaScript.
+    const ready = (await lead.agent.get(base)).text;
+    expect(groupHeads(ready)).toEqual(['c1 open', 'c2 ready']);
+    expect(groupHead(ready, 'c2')).toContain('Ready to sign off');
+    expect(ready).toMatch(/<form method="post" action="\/studies\/\d+\/reconcile\/cases\/c2\/sign-off" class="recon-sign-off" data-confirm="Sign off Case c2\? [^"]+" data-confirm-ok="Sign off">/);
+    expect(groupHead(ready, 'c2')).not.toContain('disabled');
+
     tick();
-    await lead.agent.post(`${base}/cases/c2/sign-off`).type('form').send({ _csrf: lead.csrf }).expect(303);
-    let page = (await lead.agent.get(base)).text;
-    expect(page).toContain('Signed off by Lena Lead');
-    expect(page).not.toContain('changed after sign-off</span>');
+    // Without JavaScript the first POST asks on a page of its own, and changes nothing.
+    const ask = await lead.agent.post(`${base}/cases/c2/sign-off`).type('form').send({ _csrf: lead.csrf, status: 'open', filterCase: '', kind: 'all', page: '1' });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('<h1 id="confirm-heading">Sign off Case c2?</h1>');
+    expect(ask.text).toContain('the final scores of Case c2 are complete: 5 rated item(s), 1 of them reconciled.');
+    expect(ask.text).toMatch(/<form method="post" action="\/studies\/\d+\/reconcile\/cases\/c2\/sign-off">/);
+    expect(ask.text).toContain('<input type="hidden" name="confirmed" value="yes">');
+    expect(audit('sign-off')).toEqual([]);
+    const signed = await lead.agent.post(`${base}/cases/c2/sign-off`).type('form').send({ _csrf: lead.csrf, status: 'all', filterCase: '', kind: 'all', page: '1', confirmed: 'yes' });
+    expect(signed.status).toBe(303);
+    expect(signed.headers.location).toBe(`${base}?status=all`); // back to the queue as it was
+    let page = (await lead.agent.get(`${base}?status=all`)).text;
+    expect(groupHead(page, 'c2')).toContain('Signed off by Lena Lead on 2026-06-01 10:01');
+    expect(groupHead(page, 'c2')).not.toContain('<button');
+    // Signed off, nothing open: no longer among the open work.
+    expect(groupHeads((await lead.agent.get(base)).text)).toEqual(['c1 open']);
 
     tick();
     await lead.agent.post(item('c2', '1.a')).type('form').send({ _csrf: lead.csrf, score: '3', note: 'On reflection 3' }).expect(303);
     page = (await lead.agent.get(base)).text;
-    expect(page).toContain('changed after sign-off</span>');
-    expect(page).toContain('Sign off again');
+    expect(groupHeads(page)).toEqual(['c1 open', 'c2 changed']);
+    expect(groupHead(page, 'c2')).toContain('Changed after sign-off (signed off by Lena Lead on 2026-06-01 10:01)');
+    expect(groupHead(page, 'c2')).toContain('Sign off again');
 
     tick();
-    await lead.agent.post(`${base}/cases/c2/sign-off`).type('form').send({ _csrf: lead.csrf }).expect(303);
-    expect((await lead.agent.get(base)).text).not.toContain('changed after sign-off</span>');
+    await lead.agent.post(`${base}/cases/c2/sign-off`).type('form').send({ _csrf: lead.csrf, confirmed: 'yes' }).expect(303);
+    expect(groupHead((await lead.agent.get(`${base}?status=all`)).text, 'c2')).not.toContain('Changed after sign-off');
     expect(audit('sign-off')).toHaveLength(2);
     expect(JSON.parse(audit('sign-off')[1]!.before!)).toMatchObject({ case: 'c2', changedAfterSignOff: true });
+  });
+
+  it('shows a rater the state but no sign-off', async () => {
+    const { ann, base } = await setUp();
+    const page = (await ann.agent.get(base)).text;
+    expect(groupHead(page, 'c2')).toContain('1 item open');
+    expect(page).not.toContain('/sign-off');
   });
 
   it('a case in reconciliation cannot be reopened', async () => {
@@ -311,16 +419,129 @@ describe('study file', () => {
   });
 });
 
+describe('filters, groups and pages', () => {
+  it('shows open items by default, resolved or all on request, one case or one kind', async () => {
+    const { lead, base, item } = await setUp();
+    await lead.agent.post(item('c1', '2.a')).type('form').send({ _csrf: lead.csrf, score: '3', note: 'Discussed' }).expect(303);
+    const rows = async (query: string) => queueRows((await lead.agent.get(`${base}${query}`)).text);
+    expect(await rows('')).toEqual(['c1 1.b.1 minor open', 'c1 1.b.2 partly-judged open', 'c1 2.b partly-judged open', 'c2 1.a minor open']);
+    expect(await rows('?status=open')).toEqual(await rows(''));
+    expect(await rows('?status=resolved')).toEqual(['c1 2.a major resolved']);
+    expect(await rows('?status=all')).toEqual(['c1 1.b.1 minor open', 'c1 1.b.2 partly-judged open', 'c1 2.b partly-judged open', 'c1 2.a major resolved', 'c2 1.a minor open']);
+    expect(await rows('?status=all&kind=major')).toEqual(['c1 2.a major resolved']);
+    expect(await rows('?kind=minor')).toEqual(['c1 1.b.1 minor open', 'c2 1.a minor open']);
+    expect(await rows('?kind=partly-judged')).toEqual(['c1 1.b.2 partly-judged open', 'c1 2.b partly-judged open']);
+    expect(await rows('?case=c2')).toEqual(['c2 1.a minor open']);
+    expect(await rows('?case=c2&status=resolved')).toEqual([]);
+    // An unknown value falls back to the default rather than failing.
+    expect(await rows('?status=bogus&kind=huge&page=-3')).toEqual(await rows(''));
+    // The form shows the filters in use, and counts what the case and kind filters leave.
+    const page = (await lead.agent.get(`${base}?status=resolved&case=c1`)).text;
+    expect(page).toContain('<option value="resolved" selected>');
+    expect(page).toContain('<option value="c1" selected>Case c1 (3 open)</option>');
+    expect(page).toContain('Items: 3 open, 1 resolved');
+    // Nothing matches: said so, with a way back to everything.
+    const none = (await lead.agent.get(`${base}?case=c2&status=resolved`)).text;
+    expect(none).toContain('No items match these filters.');
+    expect(none).toContain('?status=all">Show all items of every case</a>');
+    // The case asked for still heads its group, with its sign-off state.
+    expect(groupHeads(none)).toEqual(['c2 open']);
+  });
+
+  it('pages the queue: no page grows with the study, every row is on exactly one page, a case split across pages is marked', async () => {
+    const { lead, base } = await setUp(18); // 20 ready cases: 5 + 18 × 4 = 77 open items
+    const first = (await lead.agent.get(base)).text;
+    expect(first).toContain('Page 1 of 4 (rows 1–25 of 77)');
+    expect(first).toMatch(/href="\/studies\/\d+\/reconcile\?page=2" rel="next"/);
+    const pages = [first];
+    for (const n of [2, 3, 4]) pages.push((await lead.agent.get(`${base}?page=${n}`)).text);
+    const perPage = pages.map((p) => queueRows(p).length);
+    expect(perPage).toEqual([25, 25, 25, 2]);
+    const all = pages.flatMap(queueRows);
+    expect(new Set(all).size).toBe(77);
+    expect(all.slice(0, 5)).toEqual(['c1 2.a major open', 'c1 1.b.1 minor open', 'c1 1.b.2 partly-judged open', 'c1 2.b partly-judged open', 'c2 1.a minor open']);
+    // 25 rows: c1 (4), c2 (1), x0–x4 (4 each): x4 is whole; page 2 starts with x5 … and splits some case.
+    expect(groupHeads(first).at(-1)).toBe('x4 open');
+    expect(groupHeads(pages[1]!)[0]).toBe('x5 open');
+    expect(pages.flatMap(groupHeads).filter((h) => h.endsWith('continued')).length).toBeGreaterThan(0);
+    // A page past the end shows the last page; filters carry over to the pager's links.
+    expect((await lead.agent.get(`${base}?page=99`)).text).toContain('Page 4 of 4 (rows 76–77 of 77)');
+    expect((await lead.agent.get(`${base}?kind=major&status=all`)).text).not.toContain('rel="next"');
+    const minorOnly = (await lead.agent.get(`${base}?kind=minor`)).text;
+    expect(queueRows(minorOnly)).toHaveLength(20);
+    expect(minorOnly).not.toContain('class="recon-pager"');
+    const minor = (await lead.agent.get(`${base}?kind=partly-judged`)).text;
+    expect(minor).toMatch(/href="\/studies\/\d+\/reconcile\?kind=partly-judged&amp;page=2" rel="next"/);
+  });
+});
+
+describe('save and next', () => {
+  it('goes to the next open item of the same case in queue order, then of the next case, then back to the queue', async () => {
+    const { lead, base, item, ctx } = await setUp();
+    const save = (caseKey: string, code: string) =>
+      lead.agent.post(item(caseKey, code)).type('form').send({ _csrf: lead.csrf, score: '3', note: `Decided ${code}`, next: '1' });
+    const flash = async () => /<div class="flash[^"]*"[^>]*>[\s\S]*?<p>([^<]+)<\/p>/.exec((await lead.agent.get(base)).text)?.[1];
+
+    let res = await save('c1', '2.a');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(item('c1', '1.b.1'));
+    res = await save('c1', '1.b.1');
+    expect(res.headers.location).toBe(item('c1', '1.b.2'));
+    res = await save('c1', '1.b.2');
+    expect(res.headers.location).toBe(item('c1', '2.b'));
+    const page = await lead.agent.get(res.headers.location!);
+    expect(page.text).toContain('The final score of 1.b.2 is saved. Next open item: Case c1 2.b.');
+    res = await save('c1', '2.b');
+    // c1 is done: on to the next case (c3 is blind and takes no part), and the case is said to be ready.
+    expect(res.headers.location).toBe(item('c2', '1.a'));
+    expect((await lead.agent.get(res.headers.location!)).text).toContain('Case c1 has no open items left: sign it off in the queue. Next open item: Case c2 1.a.');
+    res = await save('c2', '1.a');
+    expect(res.headers.location).toBe(base);
+    expect(await flash()).toBe('The final score of 1.a is saved. No open items are left.');
+    expect(ctx.db.prepare('SELECT count(*) AS n FROM reconciliations').get()).toEqual({ n: 5 });
+  });
+
+  it('wraps round to the cases before this one; plain "Save final score" stays on the item', async () => {
+    const { lead, item } = await setUp();
+    const next = await lead.agent.post(item('c2', '1.a')).type('form').send({ _csrf: lead.csrf, score: '2', note: 'x', next: '1' });
+    expect(next.headers.location).toBe(item('c1', '2.a'));
+    const plain = await lead.agent.post(item('c1', '2.a')).type('form').send({ _csrf: lead.csrf, score: '2', note: 'x' });
+    expect(plain.headers.location).toBe(item('c1', '2.a'));
+    // A refused form stays on the item with the lead's text, whichever button was used.
+    const refused = await lead.agent.post(item('c1', '1.b.1')).type('form').send({ _csrf: lead.csrf, note: 'kept text', next: '1' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('kept text');
+  });
+
+  it('is a second submit button on the item page, for leads only', async () => {
+    const { lead, ann, item } = await setUp();
+    const page = (await lead.agent.get(item('c1', '2.a'))).text;
+    expect(page).toContain('<button type="submit" name="next" value="1">Save and next open item</button>');
+    expect(page).toContain('Save final score</button>');
+    expect((await ann.agent.get(item('c1', '2.a'))).text).not.toContain('Save and next open item');
+  });
+});
+
 describe('statement counts', () => {
-  it('the queue loads with the same number of statements for 3 and 13 cases', async () => {
+  it('the queue loads with the same number of statements for 2 and 20 cases, on any page and filter', async () => {
     const few = await setUp();
+    const many = await setUp(18);
+    const count = async (ctx: typeof few, query: string) => {
+      ctx.ctx.counter.reset();
+      const res = await ctx.lead.agent.get(`${ctx.base}${query}`).expect(200);
+      return { n: ctx.ctx.counter.count, rows: queueRows(res.text).length };
+    };
+    const base = await count(few, '');
+    expect(base.rows).toBe(5);
+    for (const query of ['', '?page=2', '?status=all&kind=minor', '?case=x3']) {
+      expect((await count(many, query)).n, query).toBe(base.n);
+    }
+    expect((await count(many, '')).rows).toBe(25);
     few.ctx.counter.reset();
-    await few.lead.agent.get(few.base).expect(200);
-    const fewCount = few.ctx.counter.count;
-    const many = await setUp(10);
+    await few.lead.agent.get(`${few.base}/bulk?rule=lower`).expect(200);
+    const previewFew = few.ctx.counter.count;
     many.ctx.counter.reset();
-    const res = await many.lead.agent.get(many.base).expect(200);
-    expect(queueRows(res.text)).toHaveLength(5 + 10 * 4);
-    expect(many.ctx.counter.count).toBe(fewCount);
+    await many.lead.agent.get(`${many.base}/bulk?rule=lower`).expect(200);
+    expect(many.ctx.counter.count).toBe(previewFew);
   });
 });

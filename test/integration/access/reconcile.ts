@@ -1,5 +1,5 @@
 // Access to reconciliation: the queue and an item's page for leads and the case's raters (another
-// researcher sees an empty queue, and 403 on an item), final scores, bulk rule and sign-off for
+// researcher sees an empty queue, and 403 on an item), final scores, the bulk rule (its preview too) and sign-off for
 // leads, the thread for leads and the case's raters, the final scores CSV for every member.
 import type { TestContext } from '../../helpers/app.ts';
 import { leads, members, researchers, type AccessSection, type Persona } from './personas.ts';
@@ -26,6 +26,7 @@ function readyWithDisagreement(ctx: TestContext, params: Record<string, string>)
 export const reconcile: AccessSection = {
   table: {
     'GET /studies/:id/reconcile': researchers,
+    'GET /studies/:id/reconcile/bulk': leads,
     'POST /studies/:id/reconcile/bulk': leads,
     'GET /studies/:id/reconcile/cases/:case/items/:code': leadsAndTheCaseRater,
     'POST /studies/:id/reconcile/cases/:case/items/:code': leads,
