@@ -40,7 +40,14 @@
   const refresh = (section) => {
     const score = scoreOf(section);
     const complete = isComplete(section);
-    section.querySelector('[data-row-score]').textContent = score === 'n' ? form.dataset.cannotJudge : score || form.dataset.none;
+    const shown = section.querySelector('[data-row-score]');
+    if (score) shown.textContent = score === 'n' ? form.dataset.cannotJudge : score;
+    else {
+      // As the server renders it: a dash, "not rated" for screen readers.
+      const dash = Object.assign(document.createElement('span'), { textContent: '–' });
+      dash.setAttribute('aria-hidden', 'true');
+      shown.replaceChildren(dash, Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: form.dataset.none }));
+    }
     section.querySelector('[data-row-mark]').textContent = complete ? form.dataset.complete : form.dataset.incomplete;
     section.classList.toggle('is-complete', complete);
     const reason = section.querySelector('[data-reason-field]');
@@ -61,7 +68,9 @@
     detailsOf(section).open = true;
     current = section;
     if (focus) summaryOf(section).focus({ preventScroll: true });
-    section.scrollIntoView({ block: 'start', behavior: smooth });
+    // Its top just below the sticky bar.
+    const top = section.getBoundingClientRect().top + window.scrollY - (bar ? bar.offsetHeight + 8 : 0);
+    window.scrollTo({ top: Math.max(0, top), behavior: smooth });
   };
 
   /** The next row still to do after the current one (wrapping round); none left: Submit. */

@@ -79,6 +79,8 @@ describe.skipIf(availability.skip)('the rating form of 51 conditions, by keyboar
   };
   const screenshot = async (p: Page, name: string) => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    // From the top, so that the sticky bar is drawn where it starts.
+    await p.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
     await p.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
 
@@ -216,9 +218,12 @@ describe.skipIf(availability.skip)('the rating form of 51 conditions, by keyboar
       await page.keyboard.press('u');
       await expect.poll(() => openRows(page)).toEqual([code]);
       expect((await active(page)).row).toBe(code);
+      const saved = page.waitForResponse((r) => r.url() === url(ratePath()) && new URLSearchParams(r.request().postData() ?? '').get('c') === code);
       await page.keyboard.press(score);
+      expect((await saved).ok()).toBe(true);
     }
     expect(await countText(page)).toBe('51 of 51 conditions complete');
+    await expect.poll(() => page.locator('[data-save-status]').innerText()).toMatch(/^Saved /);
     await page.keyboard.press('u');
     expect((await active(page)).text).toBe('Submit my ratings');
     expect(await page.locator('[data-save-status]').innerText()).toBe('Every condition is complete: you can submit.');

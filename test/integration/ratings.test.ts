@@ -247,7 +247,7 @@ describe('the compact form (one row per condition), its error summary and asking
     };
     expect(summary('1.a')).toBe('1.a Inflow 4 complete');
     expect(summary('1.b.1')).toBe('1.b.1 Outflow to work Cannot judge to do');
-    expect(summary('2.b')).toBe('2.b Steering not rated to do');
+    expect(summary('2.b')).toBe('2.b Steering – not rated to do'); // the dash is hidden from screen readers, "not rated" shown only to them
     // Without JavaScript the first condition still to do is open, the others closed.
     expect(RATABLE.filter((code) => rowIsOpen(res.text, code))).toEqual(['1.b.1']);
     // The reason field is rendered visible (rating.js hides it unless "cannot judge" is chosen).
