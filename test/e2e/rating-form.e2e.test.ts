@@ -199,6 +199,8 @@ describe.skipIf(availability.skip)('the rating form of 51 conditions, by keyboar
     expect(await openRows(page)).toEqual([skipped[0]]);
     expect(await countText(page)).toBe('48 of 51 conditions complete');
     await a11y.scan(page, 'rating form, submit refused');
+    await screenshot(page, 'rating-form-refused-1366');
+    await summary.focus();
 
     // Tab to the second link, Enter: its row opens and takes the focus; a key scores it.
     await page.keyboard.press('Tab');
