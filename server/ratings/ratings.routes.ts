@@ -101,9 +101,20 @@ export function ratingsRoutes(s: Services): RouteDef[] {
       }
     }),
 
-    /** @route POST /studies/:id/cases/:case/rate/submit — refuses with the missing codes; locks on success. */
+    /**
+     * @route POST /studies/:id/cases/:case/rate/submit — refuses with the incomplete conditions (the
+     * form again, each linked); a complete set asks first (`confirmed=yes` submits); locks on success.
+     */
     route('post', '/studies/:id/cases/:case/rate/submit', studyRole('researcher'), (req, res) => {
       try {
+        if (!isConfirmed(req)) {
+          // Completeness first: nobody is asked to confirm a submit that would be refused.
+          const { caseName, count } = s.ratings.submittable(req.study!.id, caseKey(req), req.user!.id);
+          return askToConfirm(req, res, {
+            title: req.t('ratings.submitConfirmTitle', { case: caseName }), text: req.t('ratings.submitConfirm', { case: caseName, count }),
+            button: req.t('ratings.submit'), back: rateUrl(req),
+          });
+        }
         s.ratings.submit(req.study!.id, caseKey(req), req.user!.id);
         setFlash(req, { kind: 'success', key: 'ratings.submitted', params: { case: caseKey(req) } });
         res.redirect(303, rateUrl(req));
@@ -119,10 +130,19 @@ export function ratingsRoutes(s: Services): RouteDef[] {
       res.render('ratings/overview', { title: req.t('ratings.overview.title', { case: view.caseName }), base: overviewUrl(req).replace(/\/ratings$/, ''), ...view });
     }),
 
-    /** @route POST /studies/:id/cases/:case/raters/:rater/reopen — `:rater` is the user id; logged. */
+    /** @route POST /studies/:id/cases/:case/raters/:rater/reopen — `:rater` is the user id; asks first (`confirmed=yes`); logged. */
     route('post', '/studies/:id/cases/:case/raters/:rater/reopen', studyRole('lead'), (req, res) => {
       const raterId = Number(req.params.rater);
       if (!Number.isSafeInteger(raterId) || raterId < 1) throw notFound();
+      if (!isConfirmed(req)) {
+        // Refusals (nothing submitted, reconciliation begun) come before the question.
+        const { rater, caseName, count } = s.ratings.reopenable(req.study!.id, caseKey(req), raterId);
+        return askToConfirm(req, res, {
+          title: req.t('ratings.overview.reopenConfirmTitle', { name: rater, case: caseName }),
+          text: req.t('ratings.overview.reopenConfirm', { name: rater, case: caseName, count }),
+          button: req.t('ratings.overview.reopen', { name: rater }), back: overviewUrl(req),
+        });
+      }
       const { rater } = s.ratings.reopen(req.study!.id, caseKey(req), raterId, req.user!.id);
       setFlash(req, { kind: 'success', key: 'ratings.overview.reopened', params: { name: rater } });
       res.redirect(303, overviewUrl(req));

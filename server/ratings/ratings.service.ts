@@ -82,6 +82,33 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
 
   const lockedError = () => new HttpError(409, 'ratings.locked');
 
+  /** The submit rule, for submit and for the question before it: not yet submitted, and complete. */
+  function checkSubmit(studyId: number, caseKey: string, userId: number) {
+    const { study, row } = assignedCase(studyId, caseKey, userId);
+    const { ratable } = framework(study, row.id, userId);
+    const ratings = own.ownOfCase(row.id, userId);
+    if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
+    const missing = missingCodes(ratable, ratings);
+    if (missing.length || ratable.length === 0) {
+      throw new FormRefusal({
+        _form: { key: 'ratings.incomplete', params: { count: missing.length, codes: missing.join(', ') } },
+        ...Object.fromEntries(missing.map((code) => [`score:${code}`, { key: 'ratings.missing' as const }])),
+      });
+    }
+    return { row, ratings };
+  }
+
+  /** The reopen rule: a rater of the case, and reconciliation not begun; `count` = their submitted ratings. */
+  function checkReopen(studyId: number, caseKey: string, raterId: number) {
+    const { row } = caseOf(studyId, caseKey);
+    const rater = repos.cases.ratersOf(row.id).find((r) => r.user_id === raterId);
+    if (!rater) throw notFound();
+    // Final scores rest on the submitted ratings; once reconciliation began they stay as they are.
+    if (repos.reconcile.hasStarted(row.id)) throw new HttpError(409, 'ratings.inReconciliation', { case: row.name });
+    const progress = own.progressOfCase(row.id).find((p) => p.user_id === raterId);
+    return { row, rater, count: progress?.submitted ?? 0 };
+  }
+
   return {
     /** Everything the rating form shows: the rater's own ratings only, with the case's evidence. */
     form(studyId: number, caseKey: string, userId: number) {
@@ -146,20 +173,20 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
       })();
     },
 
+    /**
+     * Whether the rater may submit their ratings of the case now, checked before asking them to
+     * confirm (nobody is asked to confirm what will be refused): throws what submit would throw
+     * (locked, or the incomplete conditions), else says what submitting locks.
+     */
+    submittable(studyId: number, caseKey: string, userId: number): { caseName: string; count: number } {
+      const { row, ratings } = checkSubmit(studyId, caseKey, userId);
+      return { caseName: row.name, count: ratings.length };
+    },
+
     /** Submits the rater's ratings of the case when every ratable condition is complete; locks them. */
     submit(studyId: number, caseKey: string, userId: number): void {
       db.transaction(() => {
-        const { study, row } = assignedCase(studyId, caseKey, userId);
-        const { ratable } = framework(study, row.id, userId);
-        const ratings = own.ownOfCase(row.id, userId);
-        if (ratings.some((r) => r.submitted_at !== null)) throw lockedError();
-        const missing = missingCodes(ratable, ratings);
-        if (missing.length || ratable.length === 0) {
-          throw new FormRefusal({
-            _form: { key: 'ratings.incomplete', params: { count: missing.length, codes: missing.join(', ') } },
-            ...Object.fromEntries(missing.map((code) => [`score:${code}`, { key: 'ratings.missing' as const }])),
-          });
-        }
+        const { row, ratings } = checkSubmit(studyId, caseKey, userId);
         const at = deps.now().toISOString();
         own.submit(row.id, userId, at);
         repos.audit.record({
@@ -170,14 +197,20 @@ export function ratingsService(deps: { db: Db; repos: Repos; now: () => Date }) 
       })();
     },
 
+    /**
+     * Whether a lead may reopen one rater's submission of the case, checked before asking to
+     * confirm: throws what reopen would throw, else names the rater and what becomes a draft again.
+     */
+    reopenable(studyId: number, caseKey: string, raterId: number): { rater: string; caseName: string; count: number } {
+      const { row, rater, count } = checkReopen(studyId, caseKey, raterId);
+      if (count === 0) throw new HttpError(409, 'ratings.notSubmitted', { name: rater.name });
+      return { rater: rater.name, caseName: row.name, count };
+    },
+
     /** A lead turns one rater's submitted ratings of a case back into drafts (logged). */
     reopen(studyId: number, caseKey: string, raterId: number, actorId: number): { rater: string } {
       return db.transaction(() => {
-        const { row } = caseOf(studyId, caseKey);
-        const rater = repos.cases.ratersOf(row.id).find((r) => r.user_id === raterId);
-        if (!rater) throw notFound();
-        // Final scores rest on the submitted ratings; once reconciliation began they stay as they are.
-        if (repos.reconcile.hasStarted(row.id)) throw new HttpError(409, 'ratings.inReconciliation', { case: row.name });
+        const { row, rater } = checkReopen(studyId, caseKey, raterId);
         const at = deps.now().toISOString();
         const count = own.reopen(row.id, raterId, at);
         if (count === 0) throw new HttpError(409, 'ratings.notSubmitted', { name: rater.name });

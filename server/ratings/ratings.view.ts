@@ -8,7 +8,6 @@ import type { EvidenceRow } from '../evidence/evidence.repo.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 import type { RatingRow } from './ratings.repo.ts';
 import type { RatingsService } from './ratings.service.ts';
-import { isComplete } from './ratings.rules.ts';
 
 /** What one condition's controls hold: `score` is '' (no choice), 'n' (cannot judge) or a number. */
 export interface RatingValues {
@@ -46,6 +45,11 @@ export function groupByLevel<T>(doc: Framework, codes: readonly string[], item: 
       })),
     };
   });
+}
+
+/** Whether a condition's values are complete enough to submit (ratings.rules.ts isComplete, on form values). */
+export function valuesComplete(v: RatingValues): boolean {
+  return /^\d+$/.test(v.score) || (v.score === 'n' && v.reason.trim() !== '');
 }
 
 export function valuesOf(r: RatingRow | undefined): RatingValues {
@@ -93,20 +97,28 @@ export function ratingFormView(data: ReturnType<RatingsService['form']>, posted?
       anchors: scale.map((score) => ({ score, text: c.anchors?.[String(score)] ?? '' })),
       evidence: ev.map((e) => ({ id: String(e.id), quote: e.quote, locator: e.locator, source: e.source_title, sourceKind: e.source_kind, cited: cited.has(String(e.id)) })),
       values,
-      complete: isComplete(r),
+      // What the row shows: complete as the form holds it (a refused form: as posted).
+      complete: valuesComplete(values),
       rationaleHtml: renderMarkdown(values.rationale) as SafeHtml,
       errors: Object.fromEntries(['score', 'reason', 'rationale', 'evidence'].flatMap((f) => (errors[`${f}:${code}`] ? [[f, errors[`${f}:${code}`]!]] : []))),
     };
   });
+  const conditions = groups.flatMap((g) => g.categories.flatMap((cat) => cat.conditions));
+  // Without JavaScript every row with a problem is open; otherwise the first one still to do (the
+  // script then keeps one row open at a time).
+  const withErrors = conditions.filter((c) => Object.keys(c.errors).length > 0);
+  const open = new Set(withErrors.length ? withErrors.map((c) => c.code) : conditions.filter((c) => !c.complete).slice(0, 1).map((c) => c.code));
   return {
     caseKey: data.case.key,
     caseName: data.case.name,
     scale,
     min: data.study.scale.min,
     max: data.study.scale.max,
-    groups,
+    groups: groups.map((g) => ({ ...g, categories: g.categories.map((cat) => ({ ...cat, conditions: cat.conditions.map((c) => ({ ...c, open: open.has(c.code) })) })) })),
+    /** The error summary's links: each condition with a problem, its row's id and its first message. */
+    problems: withErrors.map((c) => ({ id: `r${c.index}`, code: c.code, name: c.name, error: Object.values(c.errors)[0]! })),
     total: data.ratable.length,
-    done: data.ratable.filter((code) => isComplete(ratings.get(code))).length,
+    done: conditions.filter((c) => c.complete).length,
     submitted: data.submitted,
     submittedAt: data.submittedAt ? data.submittedAt.replace('T', ' ').slice(0, 16) : null,
   };

@@ -83,6 +83,16 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
   const checkedScore = (page: Page, code: string) =>
     section(page, code).evaluate((el, name) => (el.querySelector(`input[type="radio"][name="${name}"]:checked`) as HTMLInputElement | null)?.value ?? '', `score:${code}`);
   const saveStatus = (page: Page) => page.locator('[data-save-status]');
+  /** Opens a condition's row (one is open at a time) by clicking its summary, unless it is open. */
+  const openRow = async (page: Page, code: string) => {
+    if (!(await section(page, code).locator('details').evaluate((d) => (d as HTMLDetailsElement).open))) await section(page, code).locator('summary').click();
+  };
+  /** Answers the confirmation dialog kader.js shows before an irreversible action. */
+  const confirmDialog = async (page: Page, button: string) => {
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: button }).click();
+  };
   /** Waits for the autosave POST of one condition whose posted fields pass `check`. */
   const autosaveOf = (page: Page, code: string, check: (fields: URLSearchParams) => boolean = () => true) =>
     page.waitForResponse((r) => {
@@ -213,7 +223,9 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
     expect(await checkedScore(page, '2.a')).toBe('4');
 
     await page.keyboard.press('j');
-    expect(await section(page, '2.b').evaluate((el) => el === document.activeElement)).toBe(true);
+    // j opens 2.b (closing 2.a) and focuses its summary.
+    expect(await section(page, '2.b').evaluate((el) => el.contains(document.activeElement) && document.activeElement!.tagName === 'SUMMARY')).toBe(true);
+    expect(await section(page, '2.a').locator('details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     const savedB = autosaveOf(page, '2.b', (f) => f.get('score:2.b') === '2');
     await page.keyboard.press('2');
     expect((await savedB).ok()).toBe(true);
@@ -244,10 +256,17 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
     expect(await checkedScore(page, '2.a')).toBe('4');
     expect(await checkedScore(page, '2.b')).toBe('2');
     expect(await checkedScore(page, '2.c')).toBe('n');
+    // Every row is complete, so all are closed; each summary shows its score.
+    expect(await page.locator('section[data-condition] summary').allInnerTexts()).toEqual([
+      expect.stringMatching(/^2\.a Strict gate\s+4\s+complete$/),
+      expect.stringMatching(/^2\.b Search period\s+2\s+complete$/),
+      expect.stringMatching(/^2\.c Activation\s+Cannot judge\s+complete$/),
+    ]);
+    await openRow(page, '2.c');
     expect(await scoreGroup(page, '2.c').getByRole('radio', { name: 'Cannot judge' }).isChecked()).toBe(true);
     expect(await field(page, 'Why you cannot judge 2.c').inputValue()).toBe(A_REASON);
     expect(await field(page, 'Rationale for 2.c').inputValue()).toBe(A_RATIONALE);
-    expect(await page.locator('.progress-line').innerText()).toContain('3 of 3 conditions complete');
+    expect(await page.locator('[data-progress-text]').innerText()).toBe('3 of 3 conditions complete');
     // No flash: nothing was saved through the Save button.
     expect(await page.locator('.flash').count()).toBe(0);
   });
@@ -266,7 +285,8 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
     expect(refused.status()).toBe(422);
     const alert = page.getByRole('alert').filter({ hasText: 'Not submitted' });
     await alert.waitFor();
-    expect(await alert.innerText()).toContain('Not submitted: 2 conditions need a score or “cannot judge” with a reason: 2.b, 2.c.');
+    expect(await alert.innerText()).toContain('Not submitted: 2 conditions need a score or “cannot judge” with a reason:');
+    expect(await alert.getByRole('link').allInnerTexts()).toEqual(['2.b Search period', '2.c Activation']);
     expect(await section(page, '2.b').innerText()).toContain('Needs a score, or “cannot judge” with a reason.');
     expect(await section(page, '2.a').innerText()).not.toContain('Needs a score');
     // The refused page still shows what was saved.
@@ -274,6 +294,7 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
     await a11y.scan(page, 'rating form, submit refused');
 
     await pageA.getByRole('button', { name: 'Submit my ratings' }).click();
+    await confirmDialog(pageA, 'Submit my ratings');
     // The form posts and comes back to the same address: wait for the answer, not for the URL.
     await pageA.getByText(`Your ratings of ${CASE.key} are submitted.`).waitFor();
     const main = pageA.getByRole('main');
@@ -321,12 +342,14 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
     await page.waitForLoadState('load');
     for (const code of CODES) {
       const { score, rationale } = B_SCORES[code];
+      await openRow(page, code);
       await scoreGroup(page, code).getByRole('radio', { name: new RegExp(`^${score}\\b`) }).check();
       await field(page, `Rationale for ${code}`).fill(rationale);
     }
     // Submitted at once, while the autosave of the last rationale still waits: rating.js saves it first.
     expect(await saveStatus(page).innerText()).not.toMatch(/Not saved/);
     await page.getByRole('button', { name: 'Submit my ratings' }).click();
+    await confirmDialog(page, 'Submit my ratings');
     // The form posts and comes back to the same address: wait for the answer, not for the URL.
     await page.getByText(`Your ratings of ${CASE.key} are submitted.`).waitFor();
     expect(await page.getByRole('main').getByRole('radio').count()).toBe(0);
@@ -369,7 +392,7 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
       '/studies/:id/assignment [en] ',
       '/studies/:id/my-cases [en] ',
       `/studies/:id/cases/${CASE.key}/rate [en] rating form, editable`,
-      `/studies/:id/cases/${CASE.key}/rate/submit [en] +flash rating form, submit refused`,
+      `/studies/:id/cases/${CASE.key}/rate/submit [en] rating form, submit refused`,
       `/studies/:id/cases/${CASE.key}/rate [en] +flash rating form, read-only`,
       `/studies/:id/cases/${CASE.key}/ratings [en] ratings page, blind`,
       `/studies/:id/cases/${CASE.key}/ratings [en] ratings page, open`,

@@ -123,8 +123,14 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
       expect((await saved).ok()).toBe(true);
       expect(await checkedScore(page, code)).toBe(SCORES[who][code]);
     }
-    for (const code of CODES) await field(page, `Rationale for ${code}`).fill(RATIONALE[who][code]);
+    for (const code of CODES) {
+      // One condition is open at a time: open its row first.
+      if (!(await section(page, code).locator('details').evaluate((d) => (d as HTMLDetailsElement).open))) await section(page, code).locator('summary').click();
+      await field(page, `Rationale for ${code}`).fill(RATIONALE[who][code]);
+    }
     await page.getByRole('button', { name: 'Submit my ratings' }).click();
+    // Submitting asks first (a native dialog).
+    await page.getByRole('dialog').getByRole('button', { name: 'Submit my ratings' }).click();
     await page.getByText(`Your ratings of ${CASE.key} are submitted.`).waitFor();
     expect(await page.getByRole('main').getByRole('radio').count()).toBe(0);
   };

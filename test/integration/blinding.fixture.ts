@@ -99,7 +99,7 @@ export async function setUp() {
     return who.agent.post(`/studies/${studyId}/cases/${caseKey}/rate`).type('form').send(body.toString());
   };
   const submit = (who: Who, caseKey: string) =>
-    who.agent.post(`/studies/${studyId}/cases/${caseKey}/rate/submit`).type('form').send({ _csrf: who.csrf });
+    who.agent.post(`/studies/${studyId}/cases/${caseKey}/rate/submit`).type('form').send({ _csrf: who.csrf, confirmed: 'yes' });
 
   // Ann rates every condition of c1 — one cannot judge with a reason, one with evidence — and submits.
   const annScores: Record<string, number | 'n'> = { '1.a': 3, '1.b.1': 4, '1.b.2': 'n', '2.a': 1, '2.b': 2 };

@@ -72,7 +72,7 @@ describe('blinding counts raters (issue 13.1)', () => {
     expect(services.repos.ratings.isBlind(c3.id)).toBe(true);
 
     // Bob submits: now both submitted and the lead reads both (the walk can find them).
-    expect((await bob.agent.post(`/studies/${studyId}/cases/c3/rate/submit`).type('form').send({ _csrf: bob.csrf })).status).toBe(303);
+    expect((await bob.agent.post(`/studies/${studyId}/cases/c3/rate/submit`).type('form').send({ _csrf: bob.csrf, confirmed: 'yes' })).status).toBe(303);
     expect(services.repos.ratings.isBlind(c3.id)).toBe(false);
     const overview = await lead.agent.get(`/studies/${studyId}/cases/c3/ratings`);
     expect(overview.text).toContain(`${ANN_C3} on 2.a`);
@@ -105,7 +105,7 @@ describe('a lead who rates a case (issue 13.2)', () => {
     addCase(env, 'c4', 'Deurne');
     expect(services.assignment.save(studyId, leadId, 'c4', [leadId, bobId])).toBe(true);
     expect((await bob.agent.post(`/studies/${studyId}/cases/c4/rate`).type('form').send(ratingBody(bob, 3, BOB_C4))).status).toBe(303);
-    expect((await bob.agent.post(`/studies/${studyId}/cases/c4/rate/submit`).type('form').send({ _csrf: bob.csrf })).status).toBe(303);
+    expect((await bob.agent.post(`/studies/${studyId}/cases/c4/rate/submit`).type('form').send({ _csrf: bob.csrf, confirmed: 'yes' })).status).toBe(303);
     // The lead has not rated yet, then has drafts: both times the unblinding is refused.
     for (const step of ['nothing rated', 'drafts']) {
       if (step === 'drafts') expect((await lead.agent.post(`/studies/${studyId}/cases/c4/rate`).type('form').send(ratingBody(lead, 2, 'LEAD-DRAFT'))).status).toBe(303);

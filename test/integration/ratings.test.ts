@@ -30,6 +30,25 @@ function smallFramework() {
 }
 const RATABLE = ['1.a', '1.b.1', '1.b.2', '2.a', '2.b'];
 
+/** The id of a condition's row on the rating form (the target of the error summary's links). */
+function rowIdOf(html: string, code: string): string {
+  const m = new RegExp(`<section class="rating-condition[^"]*" id="(r\\d+)" tabindex="-1" data-condition="${code.replace(/\./g, '\\.')}">`).exec(html);
+  if (!m) throw new Error(`no row for ${code}`);
+  return m[1]!;
+}
+
+/** The error summary's links: the condition each names and the row it points at. */
+function errorSummaryLinks(html: string): { code: string; name: string; row: string }[] {
+  const summary = /<div class="error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+  return [...summary.matchAll(/<a href="#(r\d+)" data-open-row><span class="code">([^<]+)<\/span> ([^<]+)<\/a>/g)].map((m) => ({ code: m[2]!, name: m[3]!, row: m[1]! }));
+}
+
+/** Whether a condition's row is rendered open (its <details>). */
+function rowIsOpen(html: string, code: string): boolean {
+  const at = html.indexOf(`data-condition="${code}"`);
+  return /^[^>]*>\s*<input type="hidden" name="c" value="[^"]*">\s*<details class="rating-row" open>/.test(html.slice(at));
+}
+
 function manyFramework(n: number) {
   return {
     title: `Many ${n}`,
@@ -83,14 +102,18 @@ async function setUp(framework: object = smallFramework()) {
       Object.entries(body).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]])),
     ).toString());
   };
-  const submit = (who: { agent: Agent; csrf: string }) => who.agent.post(`${rateUrl}/submit`).type('form').send({ _csrf: who.csrf });
+  /** Submits, confirmed (as the confirmation page or the dialog posts it); `confirmed: false` posts the first, unconfirmed step. */
+  const submit = (who: { agent: Agent; csrf: string }, { confirmed = true } = {}) =>
+    who.agent.post(`${rateUrl}/submit`).type('form').send({ _csrf: who.csrf, ...(confirmed ? { confirmed: 'yes' } : {}) });
+  const reopen = (raterId: number, { confirmed = true } = {}) =>
+    lead.agent.post(`/studies/${studyId}/cases/c1/raters/${raterId}/reopen`).type('form').send({ _csrf: lead.csrf, ...(confirmed ? { confirmed: 'yes' } : {}) });
   const completeAll = (who: { agent: Agent; csrf: string }, rationale: string) =>
     save(who, Object.fromEntries(RATABLE.map((code, i) => [code, i === 4 ? { score: 'n', reason: 'no sources', rationale } : { score: i + 1, rationale }])));
   const rows = (raterId: number) =>
     ctx.db.prepare('SELECT k.code, r.score, r.cannot_judge_reason AS reason, r.rationale, r.submitted_at FROM ratings r JOIN conditions k ON k.id = r.condition_id WHERE r.case_id = ? AND r.rater_id = ? ORDER BY k.position').all(caseId, raterId) as { code: string; score: number | null; reason: string | null; rationale: string; submitted_at: string | null }[];
   const audit = (action: string) => ctx.services.repos.audit.listForStudy(studyId).filter((a) => a.action === action);
   const tick = (iso: string) => (now = new Date(iso));
-  return { ...ctx, studyId, leadId, annId, bobId, lead, ann, bob, rateUrl, caseId, save, submit, completeAll, rows, audit, tick };
+  return { ...ctx, studyId, leadId, annId, bobId, lead, ann, bob, rateUrl, caseId, save, submit, reopen, completeAll, rows, audit, tick };
 }
 
 describe('the rating form', () => {
@@ -185,7 +208,8 @@ describe('submitting', () => {
     await save(ann, { '1.a': { score: 3 }, '1.b.1': { score: 'n', reason: '' }, '2.a': { score: 'n', reason: 'no data' } });
     const res = await submit(ann);
     expect(res.status).toBe(422);
-    expect(res.text).toContain('Not submitted: 3 conditions need a score or “cannot judge” with a reason: 1.b.1, 1.b.2, 2.b.');
+    expect(res.text).toContain('Not submitted: 3 conditions need a score or “cannot judge” with a reason:');
+    expect(errorSummaryLinks(res.text)).toEqual([['1.b.1', 'Outflow to work'], ['1.b.2', 'Other outflow'], ['2.b', 'Steering']].map(([code, name]) => ({ code, name, row: rowIdOf(res.text, code!) })));
     expect(rows(annId).every((r) => r.submitted_at === null)).toBe(true);
   });
 
@@ -212,13 +236,125 @@ describe('submitting', () => {
   });
 });
 
+describe('the compact form (one row per condition), its error summary and asking before submit', () => {
+  it('renders each condition as a row whose summary shows code, name, score and complete / to do; the first one to do is open; the reason field is there for use without JavaScript', async () => {
+    const { ann, save, rateUrl } = await setUp();
+    await save(ann, { '1.a': { score: 4 }, '1.b.1': { score: 'n', reason: '' } });
+    const res = await ann.agent.get(rateUrl);
+    const summary = (code: string) => {
+      const at = res.text.indexOf(`data-condition="${code}"`);
+      return /<summary[^>]*>([\s\S]*?)<\/summary>/.exec(res.text.slice(at))![1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    };
+    expect(summary('1.a')).toBe('1.a Inflow 4 complete');
+    expect(summary('1.b.1')).toBe('1.b.1 Outflow to work Cannot judge to do');
+    expect(summary('2.b')).toBe('2.b Steering – not rated to do'); // the dash is hidden from screen readers, "not rated" shown only to them
+    // Without JavaScript the first condition still to do is open, the others closed.
+    expect(RATABLE.filter((code) => rowIsOpen(res.text, code))).toEqual(['1.b.1']);
+    // The reason field is rendered visible (rating.js hides it unless "cannot judge" is chosen).
+    expect(res.text).toMatch(/<div class="field reason-field" data-reason-field>\s*<label for="r1-reason">Why you cannot judge 1.b.1<\/label>\s*<input type="text" id="r1-reason" name="reason:1.b.1" value="" maxlength="5000" data-reason>/);
+    expect(res.text).not.toMatch(/data-reason-field[^>]*hidden/);
+    // The sticky bar: the live count, the save status, Save (without JavaScript) and Submit, which posts the submit form.
+    const bar = /<div class="rating-bar" data-rating-bar>([\s\S]*?)<\/div>/.exec(res.text)![1]!;
+    expect(bar).toContain('<progress max="5" value="1"');
+    expect(bar).toContain('1 of 5 conditions complete');
+    expect(bar).toContain('data-save-status');
+    expect(bar).toContain('<button type="submit" form="rating-form" class="secondary" data-save-button>Save draft</button>');
+    expect(bar).toContain('<button type="submit" form="submit-ratings">Submit my ratings</button>');
+    expect(bar).toMatch(/<button type="button" class="secondary" data-next-unrated hidden aria-keyshortcuts="u">/);
+    expect(res.text).toContain('<form method="post" action="' + rateUrl + '" novalidate data-rating-form id="rating-form"');
+    // With JavaScript kader.js asks in a dialog before the submit form posts.
+    expect(res.text).toMatch(new RegExp(`<form method="post" action="${rateUrl}/submit" class="submit-ratings" id="submit-ratings"\\s+data-confirm="Submit your 5 ratings of Almere\\? They are locked afterwards; only a lead can reopen them." data-confirm-ok="Submit my ratings">`));
+  });
+
+  it('an incomplete submit is refused before any question: the error summary links each condition to its row, which is open', async () => {
+    const { ann, annId, save, submit, rows, audit } = await setUp();
+    await save(ann, { '1.a': { score: 3 }, '1.b.1': { score: 'n', reason: '' }, '2.a': { score: 'n', reason: 'no data' } });
+    for (const confirmed of [false, true]) {
+      const res = await submit(ann, { confirmed });
+      expect(res.status).toBe(422);
+      expect(res.text).not.toContain('confirm-heading');
+      expect(res.text).toMatch(/<div class="error-summary" role="alert" tabindex="-1" data-error-summary>/);
+      const links = errorSummaryLinks(res.text);
+      expect(links.map((l) => `${l.code} ${l.name}`)).toEqual(['1.b.1 Outflow to work', '1.b.2 Other outflow', '2.b Steering']);
+      for (const l of links) {
+        expect(l.row).toBe(rowIdOf(res.text, l.code));
+        expect(rowIsOpen(res.text, l.code), `${l.code} open`).toBe(true);
+      }
+      // Each link says what is missing; the complete rows stay closed.
+      expect(res.text).toContain('Steering</a> — Needs a score, or “cannot judge” with a reason.');
+      expect(['1.a', '2.a'].filter((code) => rowIsOpen(res.text, code))).toEqual([]);
+    }
+    expect(rows(annId).every((r) => r.submitted_at === null)).toBe(true);
+    expect(audit('submit-ratings')).toEqual([]);
+  });
+
+  it('a refused save lists its problems in the summary too, linked to the rows', async () => {
+    const { ann, save } = await setUp();
+    const res = await save(ann, { '2.a': { score: 6 } });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Not saved. Correct these conditions:');
+    expect(errorSummaryLinks(res.text)).toEqual([{ code: '2.a', name: 'Enforcement', row: rowIdOf(res.text, '2.a') }]);
+    expect(res.text).toContain('Enforcement</a> — A score is a whole number from 1 to 5.');
+  });
+
+  it('a complete submit asks first without JavaScript (nothing locked yet), and the confirmed post submits', async () => {
+    const { ann, annId, completeAll, submit, rows, audit, rateUrl } = await setUp();
+    await completeAll(ann, 'r');
+    const ask = await submit(ann, { confirmed: false });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('<h1 id="confirm-heading">Submit your ratings of Almere?</h1>');
+    expect(ask.text).toContain('Your 5 ratings of Almere will be locked: you cannot change them afterwards, only a lead can reopen them.');
+    expect(ask.text).toContain(`<form method="post" action="${rateUrl}/submit">`);
+    expect(ask.text).toContain('<input type="hidden" name="confirmed" value="yes">');
+    expect(ask.text).toContain('<button type="submit">Submit my ratings</button>');
+    expect(ask.text).toContain(`<a class="button secondary" href="${rateUrl}">Cancel</a>`);
+    expect(rows(annId).every((r) => r.submitted_at === null)).toBe(true);
+    expect(audit('submit-ratings')).toEqual([]);
+
+    const done = await submit(ann);
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe(rateUrl);
+    expect(rows(annId).every((r) => r.submitted_at !== null)).toBe(true);
+    expect(audit('submit-ratings')).toHaveLength(1);
+    // Asking again after the submit is refused as locked, not asked.
+    expect((await submit(ann, { confirmed: false })).status).toBe(409);
+  });
+
+  it('a lead’s reopen asks first (the page names the rater, the case and the count); refusals come before the question', async () => {
+    const { ann, annId, bobId, lead, completeAll, submit, reopen, rows, audit, studyId } = await setUp();
+    await completeAll(ann, 'r');
+    await submit(ann);
+    const overview = await lead.agent.get(`/studies/${studyId}/cases/c1/ratings`);
+    expect(overview.text).toMatch(new RegExp(`<form method="post" action="/studies/${studyId}/cases/c1/raters/${annId}/reopen" class="inline"\\s+data-confirm="The 5 submitted ratings of Ann Rater for Almere become drafts again: Ann Rater can change them and has to submit them again. This is logged." data-confirm-ok="Reopen for Ann Rater">`));
+
+    const ask = await reopen(annId, { confirmed: false });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('<h1 id="confirm-heading">Reopen the ratings of Ann Rater for Almere?</h1>');
+    expect(ask.text).toContain('The 5 submitted ratings of Ann Rater for Almere become drafts again');
+    expect(ask.text).toContain(`<form method="post" action="/studies/${studyId}/cases/c1/raters/${annId}/reopen">`);
+    expect(ask.text).toContain('<input type="hidden" name="confirmed" value="yes">');
+    expect(ask.text).toContain(`href="/studies/${studyId}/cases/c1/ratings">Cancel</a>`);
+    expect(rows(annId).every((r) => r.submitted_at !== null)).toBe(true);
+    expect(audit('reopen-ratings')).toEqual([]);
+
+    // Bob submitted nothing: refused at once, not asked.
+    const refused = await reopen(bobId, { confirmed: false });
+    expect(refused.status).toBe(409);
+    expect(refused.text).not.toContain('confirm-heading');
+
+    expect((await reopen(annId)).status).toBe(303);
+    expect(rows(annId).every((r) => r.submitted_at === null)).toBe(true);
+    expect(audit('reopen-ratings')).toHaveLength(1);
+  });
+});
+
 describe('a lead reopens and unblinds', () => {
   it('reopen turns one rater’s ratings back into drafts and logs who and when', async () => {
-    const { ann, annId, bobId, lead, completeAll, submit, rows, audit, studyId, tick, save } = await setUp();
+    const { ann, annId, bobId, completeAll, submit, reopen, rows, audit, tick, save } = await setUp();
     await completeAll(ann, 'a');
     await submit(ann);
     tick('2026-06-03T09:00:00Z');
-    const res = await lead.agent.post(`/studies/${studyId}/cases/c1/raters/${annId}/reopen`).type('form').send({ _csrf: lead.csrf });
+    const res = await reopen(annId);
     expect(res.status).toBe(303);
     expect(rows(annId).map((r) => r.submitted_at)).toEqual(Array(5).fill(null));
     const [entry] = audit('reopen-ratings');
@@ -227,7 +363,7 @@ describe('a lead reopens and unblinds', () => {
     expect(JSON.parse(entry!.before!)).toEqual({ case: 'c1', rater: 'ann@example.org', submitted: 5 });
     expect((await save(ann, { '1.a': { score: 2 } })).status).toBe(303);
     // Bob has nothing submitted: nothing to reopen.
-    expect((await lead.agent.post(`/studies/${studyId}/cases/c1/raters/${bobId}/reopen`).type('form').send({ _csrf: lead.csrf })).status).toBe(409);
+    expect((await reopen(bobId)).status).toBe(409);
   });
 
   it('the lead’s page shows progress but no scores while blind; unblinding is logged and shows the submitted scores', async () => {

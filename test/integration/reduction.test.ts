@@ -90,7 +90,7 @@ async function setUp() {
     }
     return who.agent.post(rateUrl(caseKey)).type('form').send(params.toString());
   };
-  const submit = (who: { agent: Agent; csrf: string }, caseKey: string) => who.agent.post(`${rateUrl(caseKey)}/submit`).type('form').send({ _csrf: who.csrf });
+  const submit = (who: { agent: Agent; csrf: string }, caseKey: string) => who.agent.post(`${rateUrl(caseKey)}/submit`).type('form').send({ _csrf: who.csrf, confirmed: 'yes' });
   /** The heat map's condition rows on the cross-case page. */
   const crossCaseCodes = async () => {
     const html = (await viewer.agent.get(`/studies/${studyId}/cross-case`)).text;

@@ -89,7 +89,7 @@ async function rate(ctx: { app: Parameters<typeof loginAs>[0]; studyId: number }
     body.append(`rationale:${code}`, rationale);
   }
   expect((await who.agent.post(url).type('form').send(body.toString())).status).toBe(303);
-  if (submit) expect((await who.agent.post(`${url}/submit`).type('form').send({ _csrf: who.csrf })).status).toBe(303);
+  if (submit) expect((await who.agent.post(`${url}/submit`).type('form').send({ _csrf: who.csrf, confirmed: 'yes' })).status).toBe(303);
 }
 
 describe('the study form shows the rating settings', () => {

@@ -467,7 +467,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       }
       const w = log.begin(submitKey(caseK, who.email), 'submitted');
       const submitted = await send('submit', async () => {
-        const res = await client.post(`${rateUrl}/submit`, { _csrf: client.csrf });
+        const res = await client.post(`${rateUrl}/submit`, { _csrf: client.csrf, confirmed: 'yes' });
         return { ok: res.status === 303 && res.location === rateUrl, why: `submit answered ${res.status} ${res.location ?? ''}` };
       }, [w]);
       if (!submitted) return;
