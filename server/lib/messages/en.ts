@@ -44,6 +44,7 @@ export const en = {
   'form.choice': 'Choose one of the options.',
   'form.invalid': 'This value is not valid.',
   'form.passwordMismatch': 'The two passwords are not the same.',
+  'form.summaryTitle': 'There is a problem',
 
   'login.title': 'Log in',
   'login.submit': 'Log in',

@@ -46,6 +46,7 @@ export const nl: Record<keyof typeof en, string> = {
   'form.choice': 'Kies een van de mogelijkheden.',
   'form.invalid': 'Deze waarde is niet geldig.',
   'form.passwordMismatch': 'De twee wachtwoorden zijn niet gelijk.',
+  'form.summaryTitle': 'Er is iets niet in orde',
 
   'login.title': 'Inloggen',
   'login.submit': 'Inloggen',
