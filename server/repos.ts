@@ -17,6 +17,7 @@ import { ratingsRepo } from './ratings/ratings.repo.ts';
 import { reconcileRepo } from './reconcile/reconcile.repo.ts';
 import { studiesRepo } from './studies/studies.repo.ts';
 import { usersRepo } from './users/users.repo.ts';
+import { accountRequestsRepo } from './users/account-requests.repo.ts';
 
 export type Clock = () => Date;
 
@@ -41,6 +42,7 @@ export function createRepos(db: Db) {
     agreement: agreementRepo(db),
     analysis: analysisRepo(db),
     reports: reportsRepo(db),
+    accountRequests: accountRequestsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
