@@ -156,7 +156,7 @@ export function createApp(deps: AppDeps): KaderApp {
     ...demoRoutes(services, config),
     // Before the study routes: /studies/import must not be taken for /studies/:id.
     ...studyFileRoutes(services),
-    ...studiesRoutes(services),
+    ...studiesRoutes(services, config.publicUrl),
     ...frameworkRoutes(services),
     ...casesRoutes(services),
     ...guidesRoutes(services),

@@ -18,6 +18,7 @@ import { reconcileRepo } from './reconcile/reconcile.repo.ts';
 import { studiesRepo } from './studies/studies.repo.ts';
 import { dashboardRepo } from './studies/dashboard.repo.ts';
 import { usersRepo } from './users/users.repo.ts';
+import { accountRequestsRepo } from './users/account-requests.repo.ts';
 
 export type Clock = () => Date;
 
@@ -43,6 +44,7 @@ export function createRepos(db: Db) {
     analysis: analysisRepo(db),
     reports: reportsRepo(db),
     dashboard: dashboardRepo(db),
+    accountRequests: accountRequestsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

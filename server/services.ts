@@ -23,18 +23,21 @@ import { dashboardService } from './studies/dashboard.service.ts';
 import { studyFileExporter } from './studyfile/studyfile.export.ts';
 import { studyFileImporter } from './studyfile/studyfile.import.ts';
 import { usersService } from './users/users.service.ts';
+import { accountRequestsService } from './users/account-requests.service.ts';
 
 export type { Clock, Repos } from './repos.ts';
 
 export function createServices(db: Db, clock: Clock, config: Pick<Config, 'login' | 'uploadsDir'>) {
   const repos = createRepos(db);
   const { audit, users, studies } = repos;
+  const studiesSvc = studiesService({ db, studies, users, audit, requests: repos.accountRequests, now: clock });
   return {
     db,
     clock,
     repos,
     users: usersService({ db, users, audit, now: clock }),
-    studies: studiesService({ db, studies, users, audit, now: clock }),
+    studies: studiesSvc,
+    accountRequests: accountRequestsService({ db, requests: repos.accountRequests, users, studies, studiesService: studiesSvc, audit, now: clock }),
     dashboard: dashboardService({ repos }),
     framework: frameworkService({ db, framework: repos.framework, studies, audit, now: clock }),
     cases: casesService({ db, repos, now: clock }),

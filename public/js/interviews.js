@@ -44,6 +44,8 @@
       if (el.type === 'checkbox') el.checked = fields[el.name].includes(el.value);
       else el.value = fields[el.name];
     }
+    // The condition picker counts what is ticked (condition-picker.js); tell it the ticks changed.
+    for (const picker of form.querySelectorAll('[data-condition-picker]')) picker.dispatchEvent(new Event('change'));
   };
 
   const initial = JSON.stringify(snapshot());

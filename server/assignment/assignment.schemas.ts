@@ -20,4 +20,20 @@ export function chosenRaters(form: RatersForm, ratersPerCase: number): (number |
   return [form.rater1, form.rater2, form.rater3, form.rater4].slice(0, ratersPerCase);
 }
 
-export const evenSchema = z.object({ mode: z.enum(['fill', 'replace']) });
+/**
+ * "Assign evenly": the mode, and the members to assign (`raters`, the ticked boxes). The form says
+ * `pick=1` when it carries the boxes, so no box ticked is told apart from a form without them (a
+ * script), which gets the default: the researchers.
+ */
+export const evenSchema = z
+  .object({
+    mode: z.enum(['fill', 'replace']),
+    pick: z.literal('1').optional(),
+    raters: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+      .transform((v) => v.map(Number))
+      .pipe(z.array(z.number({ message: 'form.choice' }).int('form.choice').positive('form.choice'))),
+  })
+  .transform(({ mode, pick, raters }) => ({ mode, raters: pick || raters.length ? raters : undefined }));

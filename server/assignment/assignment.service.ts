@@ -16,6 +16,11 @@ import { assignEvenly, checkAssignment, isProblem, type AssignmentProblem, type 
 /** The roles that may rate. */
 export const RATER_ROLES = new Set(['researcher', 'lead']);
 
+/** The members "assign evenly" may use: active members who may rate, researchers first. */
+export function evenCandidates(members: MemberRow[]): MemberRow[] {
+  return members.filter((m) => RATER_ROLES.has(m.role) && m.active === 1).sort((a, b) => Number(a.role !== 'researcher') - Number(b.role !== 'researcher'));
+}
+
 /** A refused assignment of one case: `field` is the select at fault (rater2 …) or `raters` for the row. */
 export class AssignmentRefusal extends FormRefusal {
   constructor(
@@ -63,6 +68,7 @@ export function assignmentService(deps: { db: Db; repos: Repos; now: () => Date 
         cases: repos.cases.list(studyId),
         raters: groupBy(repos.cases.raters(studyId), (r) => r.case_id),
         candidates: members.filter((m) => RATER_ROLES.has(m.role)),
+        evenCandidates: evenCandidates(members),
         counts: new Map(own.ratingCounts(studyId).map((r) => [`${r.case_id}:${r.rater_id}`, r])),
         attendance: new Set(own.attendance(studyId).map((a) => `${a.case_id}:${a.user_id}`)),
       };
@@ -101,15 +107,22 @@ export function assignmentService(deps: { db: Db; repos: Repos; now: () => Date 
     },
 
     /**
-     * Fills every case that lacks raters (see assignEvenly in assignment.rules.ts). With `replace`,
+     * Fills every case that lacks raters (see assignEvenly in assignment.rules.ts) with the members
+     * `chosen` (default: the active researchers; see evenCandidates for who may be chosen). With `replace`,
      * raters without ratings for a case are taken off it first, so the whole study is balanced
      * again; raters who have ratings stay where they are.
      */
-    assignEvenly(studyId: number, actorId: number, replace: boolean): { filled: number; unfilled: number } {
+    assignEvenly(studyId: number, actorId: number, replace: boolean, chosen?: number[]): { filled: number; unfilled: number } {
       return db.transaction(() => {
         const { settings } = studyOf(studyId);
         const members = repos.studies.members(studyId);
-        const candidates = members.filter((m) => RATER_ROLES.has(m.role) && m.active === 1).map((m) => m.user_id);
+        const eligible = evenCandidates(members);
+        // By default the researchers only: a lead (an administrator who made the study is its lead)
+        // rates only when ticked. Whoever is ticked must be an active member who may rate.
+        const eligibleIds = new Set(eligible.map((m) => m.user_id));
+        if (chosen && chosen.some((id) => !eligibleIds.has(id))) throw new FormRefusal({ raters: { key: 'assignment.even.notEligible' } });
+        const candidates = chosen ? [...new Set(chosen)] : eligible.filter((m) => m.role === 'researcher').map((m) => m.user_id);
+        if (candidates.length === 0) throw new FormRefusal({ raters: { key: 'assignment.even.noneChosen' } });
         const cases = repos.cases.list(studyId);
         const raters = groupBy(repos.cases.raters(studyId), (r) => r.case_id);
         const rated = new Set(own.ratingCounts(studyId).map((r) => `${r.case_id}:${r.rater_id}`));

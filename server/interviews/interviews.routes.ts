@@ -7,9 +7,9 @@ import { parseForm, type FieldErrors } from '../http/forms.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { conditionChoices } from '../framework/framework.view.ts';
-import { STATUSES, STEPS, STEP_COLUMNS } from './interviews.repo.ts';
-import { interviewSchema } from './interviews.schemas.ts';
-import { formValuesOf, interviewView, notesHtml } from './interviews.view.ts';
+import { STATUSES, STEPS, STEP_COLUMNS, type InterviewRow } from './interviews.repo.ts';
+import { interviewSchema, stepSchema } from './interviews.schemas.ts';
+import { formValuesOf, interviewView, nextStepView, notesHtml } from './interviews.view.ts';
 
 /** Form input as given, with checkbox groups as arrays, to put back into a refused form. */
 function submitted(body: Record<string, unknown>): Record<string, unknown> {
@@ -45,6 +45,24 @@ export function interviewsRoutes(s: Services): RouteDef[] {
       statuses: STATUSES,
       steps: STEPS.map((step) => STEP_COLUMNS[step]),
       values,
+      errors,
+    });
+  };
+
+  /** The interview page; `errors` and `values` put a refused status step back on it (422). */
+  const renderShow = (req: Request, res: Response, row: InterviewRow, errors: FieldErrors = {}, values: Record<string, unknown> = {}) => {
+    const canEdit = req.studyRole !== 'viewer';
+    res.status(Object.keys(errors).length ? 422 : 200).render('interviews/show', {
+      title: `${row.case_name} · ${row.date ?? row.key}`,
+      interview: interviewView(row),
+      notesHtml: notesHtml(row),
+      evidence: s.repos.evidence.list(req.study!.id, { source: `interview:${row.key}` }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
+      // After a save, the browser's copy of the form is no longer needed.
+      savedDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:${row.key}` : null,
+      savedNewDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:new:${row.case_key}` : null,
+      canEdit,
+      canDelete: req.studyRole === 'lead',
+      next: canEdit ? nextStepView(row, s.clock().toISOString().slice(0, 10), values) : null,
       errors,
     });
   };
@@ -89,19 +107,27 @@ export function interviewsRoutes(s: Services): RouteDef[] {
     route('post', '/studies/:id/interviews', studyRole('researcher'), (req, res) => save(req, res, null)),
 
     /** @route GET /studies/:id/interviews/:interview */
-    route('get', '/studies/:id/interviews/:interview', FIELDWORK, (req, res) => {
+    route('get', '/studies/:id/interviews/:interview', FIELDWORK, (req, res) => renderShow(req, res, find(req))),
+
+    /**
+     * @route POST /studies/:id/interviews/:interview/status — the next status step in one click:
+     * `step` (the next status), `on` (its date; empty = today) and the `version` the page showed.
+     */
+    route('post', '/studies/:id/interviews/:interview/status', studyRole('researcher'), (req, res) => {
       const row = find(req);
-      res.render('interviews/show', {
-        title: `${row.case_name} · ${row.date ?? row.key}`,
-        interview: interviewView(row),
-        notesHtml: notesHtml(row),
-        evidence: s.repos.evidence.list(req.study!.id, { source: `interview:${row.key}` }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
-        // After a save, the browser's copy of the form is no longer needed.
-        savedDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:${row.key}` : null,
-        savedNewDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:new:${row.case_key}` : null,
-        canEdit: req.studyRole !== 'viewer',
-        canDelete: req.studyRole === 'lead',
-      });
+      const values = submitted(req.body as Record<string, unknown>);
+      const form = parseForm(stepSchema, req.body);
+      if (!form.ok) return renderShow(req, res, row, form.errors.version || form.errors.step ? { _form: { key: 'interviews.stepStale' } } : form.errors, values);
+      let on: string;
+      try {
+        on = s.interviews.advance(req.study!.id, row.key, form.data, req.user!.id);
+      } catch (err) {
+        // A stale page shows the interview as it is now; a refused date keeps what the user chose.
+        if (err instanceof FormRefusal) return renderShow(req, res, find(req), err.fields as FieldErrors, err.fields.on ? values : {});
+        throw err;
+      }
+      setFlash(req, { kind: 'success', key: 'interviews.stepDone', params: { status: req.t(`interviews.status.${form.data.step}`), date: on } });
+      res.redirect(303, `${base(req)}/${encodeURIComponent(row.key)}`);
     }),
 
     /** @route GET /studies/:id/interviews/:interview/edit */

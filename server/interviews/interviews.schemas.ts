@@ -1,6 +1,6 @@
 // Form input of an interview. Checkbox groups arrive as one string or an array of strings.
 import { z } from 'zod';
-import { STATUSES } from './interviews.repo.ts';
+import { STATUSES, STEPS } from './interviews.repo.ts';
 
 const isoDate = z
   .string()
@@ -31,3 +31,10 @@ export const interviewSchema = z.object({
   conditions: list.pipe(z.array(z.string().trim().min(1).max(30))),
 });
 export type InterviewForm = z.output<typeof interviewSchema>;
+
+/** A one-click status step on the interview page: the next status, its date, and the version shown. */
+export const stepSchema = z.object({
+  version: z.coerce.number().int().min(0),
+  step: z.enum(STEPS),
+  on: isoDate,
+});

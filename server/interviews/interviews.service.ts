@@ -4,7 +4,8 @@
 import type { Db } from '../lib/db.ts';
 import { FormRefusal, RuleError } from '../lib/errors.ts';
 import type { Repos } from '../repos.ts';
-import { STATUSES, STEP_COLUMNS, STEPS, type InterviewRow, type InterviewWrite } from './interviews.repo.ts';
+import { STEP_COLUMNS, type InterviewRow, type InterviewWrite, type Step } from './interviews.repo.ts';
+import { nextStatus, resolveSteps, type StepColumn } from './interviews.rules.ts';
 import type { InterviewForm } from './interviews.schemas.ts';
 
 /** What the audit log keeps of an interview (notes as their length: they can be long). */
@@ -24,8 +25,8 @@ export function interviewsService(deps: { db: Db; repos: Repos; now: () => Date 
   const { interviews, audit } = repos;
 
   /**
-   * Checks the references of a form against the study and fills in the step dates: every step up to
-   * the status has a date (today when left empty), later steps have none, and dates never go back.
+   * Checks the references of a form against the study and fills in the step dates by the rules of
+   * interviews.rules.ts (the same rules as the one-click steps of `advance`).
    */
   function resolve(studyId: number, form: InterviewForm, today: string): { write: InterviewWrite; roleIds: number[]; interviewerIds: number[]; conditionIds: number[]; caseKey: string } {
     const fields: FormRefusal['fields'] = {};
@@ -40,17 +41,12 @@ export function interviewsService(deps: { db: Db; repos: Repos; now: () => Date 
     const unknown = form.conditions.filter((c) => !conditionIds.has(c));
     if (unknown.length) fields.conditions = { key: 'interviews.unknownConditions', params: { codes: unknown.join(', ') } };
 
-    const reached = STATUSES.indexOf(form.status);
-    const steps: Record<string, string | null> = {};
-    let previous = '';
-    for (const step of STEPS) {
-      const column = STEP_COLUMNS[step];
-      const given = form[column] ?? null;
-      const value = STATUSES.indexOf(step) <= reached ? (given ?? (step === 'held' && form.date ? form.date : today)) : null;
-      if (value && previous && value < previous) fields[column] = { key: 'interviews.stepOrder' };
-      if (value) previous = value;
-      steps[column] = value;
-    }
+    const resolved = resolveSteps({
+      status: form.status, date: form.date, today,
+      given: { held_on: form.held_on, drafted_on: form.drafted_on, sent_on: form.sent_on, approved_on: form.approved_on },
+    });
+    if (!resolved.ok) for (const p of resolved.problems) fields[p.field] ??= { key: p.key, params: p.params };
+    const steps = resolved.ok ? resolved.dates : ({} as Record<StepColumn, string | null>);
     if (Object.keys(fields).length) throw new FormRefusal(fields);
     return {
       caseKey: caseRow!.key,
@@ -91,6 +87,43 @@ export function interviewsService(deps: { db: Db; repos: Repos; now: () => Date 
         if (!interviews.update(before.id, version, r.write, at)) throw new FormRefusal({ _form: { key: 'interviews.stale' } });
         interviews.setLinks(before.id, r);
         audit.record({ at, actorId, studyId, entity: 'interview', entityId: before.id, action: 'update', before: auditView(before), after: auditView(interviews.findByKey(studyId, key)!) });
+      })();
+    },
+
+    /**
+     * The next status step in one click, dated `on` (today when null), on the version the page
+     * showed: a newer version, or a step that is no longer the next one, is refused. The dates go
+     * through the same rules as the edit form; a problem with the new date is reported on `on`.
+     * An interview without a date takes the date it was held on. Returns the step's date.
+     */
+    advance(studyId: number, key: string, input: { version: number; step: Step; on: string | null }, actorId: number): string {
+      return db.transaction(() => {
+        const before = interviews.findByKey(studyId, key);
+        if (!before) throw new RuleError('error.notFound');
+        if (before.version !== input.version || nextStatus(before.status) !== input.step) throw new FormRefusal({ _form: { key: 'interviews.stepStale' } });
+        const at = deps.now().toISOString();
+        const today = at.slice(0, 10);
+        const column = STEP_COLUMNS[input.step];
+        // An empty date is filled in by the rules, as on the edit form ("held": the interview's date).
+        const resolved = resolveSteps({
+          status: input.step, date: before.date, today,
+          given: { held_on: before.held_on, drafted_on: before.drafted_on, sent_on: before.sent_on, approved_on: before.approved_on, [column]: input.on },
+        });
+        if (!resolved.ok) {
+          const fields: FormRefusal['fields'] = {};
+          for (const p of resolved.problems) fields[p.field === column || p.field === 'date' ? 'on' : '_form'] ??= { key: p.key, params: p.params };
+          throw new FormRefusal(fields);
+        }
+        const d = resolved.dates;
+        const write: InterviewWrite = {
+          caseId: before.case_id, date: before.date ?? (input.step === 'held' ? d.held_on : null), participants: before.participants, notes: before.notes, status: input.step,
+          heldOn: d.held_on, draftedOn: d.drafted_on, sentOn: d.sent_on, approvedOn: d.approved_on,
+        };
+        if (!interviews.update(before.id, input.version, write, at)) throw new FormRefusal({ _form: { key: 'interviews.stepStale' } });
+        const after = interviews.findByKey(studyId, key)!;
+        const steps = (i: InterviewRow) => ({ status: i.status, date: i.date, held_on: i.held_on, drafted_on: i.drafted_on, sent_on: i.sent_on, approved_on: i.approved_on });
+        audit.record({ at, actorId, studyId, entity: 'interview', entityId: before.id, action: 'advance-status', before: { key, ...steps(before) }, after: { key, ...steps(after) } });
+        return d[column]!;
       })();
     },
 

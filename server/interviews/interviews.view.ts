@@ -1,6 +1,7 @@
 // Interviews as plain data for the templates.
 import { renderMarkdown, type SafeHtml } from '../lib/markdown.ts';
 import { STEPS, STEP_COLUMNS, type InterviewRow, type InterviewStatus, type InterviewSummary } from './interviews.repo.ts';
+import { nextStatus } from './interviews.rules.ts';
 
 export interface InterviewView {
   key: string;
@@ -58,5 +59,28 @@ export function formValuesOf(row: InterviewRow): Record<string, unknown> {
     roles: v.roles.map((r) => String(r.id)),
     interviewers: v.interviewers.map((u) => String(u.id)),
     conditions: v.conditions,
+  };
+}
+
+/**
+ * The one-click next step of the interview page, or null when the report is approved. The date
+ * starts as today ("held": the interview's date when that has passed); `plannedFor` is set instead
+ * of a form while the interview's date is still to come.
+ */
+export function nextStepView(row: InterviewSummary, today: string, values: Record<string, unknown>) {
+  const step = nextStatus(row.status);
+  if (!step) return null;
+  const previous = STEPS.map((s) => row[STEP_COLUMNS[s]]).filter((d): d is string => d !== null).sort().at(-1) ?? null;
+  const held = step === 'held';
+  const defaultOn = held && row.date && row.date <= today ? row.date : today;
+  return {
+    step,
+    column: STEP_COLUMNS[step],
+    version: row.version,
+    on: typeof values.on === 'string' ? values.on : defaultOn,
+    max: today,
+    min: held ? row.date : previous,
+    previous,
+    plannedFor: held && row.date && row.date > today ? row.date : null,
   };
 }

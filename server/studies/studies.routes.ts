@@ -8,6 +8,8 @@ import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import type { Services } from '../services.ts';
 import { renderAuditLog } from '../audit/audit.page.ts';
+import { setPasswordLink } from '../users/admin.routes.ts';
+import type { AddPersonResult } from './studies.service.ts';
 import { settingsOf, STUDY_ROLES } from './studies.repo.ts';
 import { addMemberSchema, changeRoleSchema, dashboardQuerySchema, newStudySchema, studyFormSchema } from './studies.schemas.ts';
 import { dashboardView, waitingView } from './dashboard.view.ts';
@@ -15,7 +17,7 @@ import { settingsFieldset, settingsValues, settingsValuesUnder } from './studies
 import { loadTemplate, TEMPLATES } from '../framework/templates.ts';
 import { DEFAULT_SETTINGS } from '../studyfile/studyfile.schema.ts';
 
-export function studiesRoutes(s: Services): RouteDef[] {
+export function studiesRoutes(s: Services, publicUrl?: string): RouteDef[] {
   const newView = (req: Request) => ({
     title: req.t('studies.new'),
     action: '/studies',
@@ -28,6 +30,8 @@ export function studiesRoutes(s: Services): RouteDef[] {
     members: s.studies.members(req.study!.id),
     roles: STUDY_ROLES,
     canManage: req.studyRole === 'lead',
+    isAdmin: req.user!.isAdmin,
+    pending: req.studyRole === 'lead' ? s.studies.pendingRequests(req.study!.id) : [],
     values: {},
     errors: {},
   });
@@ -132,17 +136,25 @@ export function studiesRoutes(s: Services): RouteDef[] {
     /** @route GET /studies/:id/members */
     route('get', '/studies/:id/members', studyRole('viewer'), (req, res) => res.render('studies/members', membersView(req))),
 
-    /** @route POST /studies/:id/members — adds an existing account with a role. */
+    /**
+     * @route POST /studies/:id/members — adds a person by email with a role: an existing account at
+     * once; without one, an administrator creates it here (the one-time link is shown) and a lead
+     * asks the administrators for it (studies.service addPerson).
+     */
     route('post', '/studies/:id/members', studyRole('lead'), (req, res) => {
       const form = parseForm(addMemberSchema, req.body);
       if (!form.ok) return renderInvalid(res, 'studies/members', membersView(req), form.errors, req.body);
+      let result: AddPersonResult;
       try {
-        s.studies.addMember(req.study!.id, form.data.email, form.data.role, req.user!.id);
+        result = s.studies.addPerson(req.study!.id, form.data, { id: req.user!.id, isAdmin: req.user!.isAdmin });
       } catch (err) {
         if (!(err instanceof RuleError)) throw err;
         return renderInvalid(res, 'studies/members', membersView(req), { [err.field ?? '_form']: { key: err.messageKey, params: err.params } }, req.body);
       }
-      setFlash(req, { kind: 'success', key: 'members.added', params: { email: form.data.email } });
+      const email = form.data.email;
+      if (result.outcome === 'created') setFlash(req, { kind: 'success', key: 'members.createdLink', params: { email, link: setPasswordLink(req, publicUrl, result.token) } });
+      else if (result.outcome === 'requested') setFlash(req, { kind: 'info', key: 'members.requested', params: { email } });
+      else setFlash(req, { kind: 'success', key: 'members.added', params: { email } });
       res.redirect(303, `/studies/${req.study!.id}/members`);
     }),
 

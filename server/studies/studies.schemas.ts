@@ -93,7 +93,8 @@ export const newStudySchema = studyFields
   .transform(splitSettings);
 
 export const studyRoleSchema = z.enum(['lead', 'researcher', 'viewer']);
-export const addMemberSchema = z.object({ email, role: studyRoleSchema });
+/** Adding a person: `name` only matters when the address has no account yet (studies.service addPerson). */
+export const addMemberSchema = z.object({ email, role: studyRoleSchema, name: z.string().trim().max(200).default('') });
 export const changeRoleSchema = z.object({ role: studyRoleSchema });
 
 /**

@@ -6,6 +6,8 @@ import { FormRefusal, RuleError } from '../lib/errors.ts';
 import type { Language } from '../lib/i18n.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { UsersRepo } from '../users/users.repo.ts';
+import { REQUEST_ENTITY, type AccountRequestsRepo } from '../users/account-requests.repo.ts';
+import { issueSetPasswordLink } from '../users/users.service.ts';
 import { checkAssignment, isProblem } from '../assignment/assignment.rules.ts';
 import { settingsOf, type StudiesRepo, type StudyRole, type StudyRow } from './studies.repo.ts';
 import { DEFAULT_SETTINGS, type StudySettings } from '../studyfile/studyfile.schema.ts';
@@ -21,8 +23,11 @@ export interface StudyInput {
 
 const studyAuditView = (s: StudyRow) => ({ title: s.title, question: s.question, language: s.language, settings: settingsOf(s) });
 
-export function studiesService(deps: { db: Db; studies: StudiesRepo; users: UsersRepo; audit: AuditRepo; now: () => Date }) {
-  const { db, studies, users, audit } = deps;
+/** What adding a person by email came to: a membership, a new account with its link, or a request to the administrators. */
+export type AddPersonResult = { outcome: 'added' } | { outcome: 'created'; token: string } | { outcome: 'requested' };
+
+export function studiesService(deps: { db: Db; studies: StudiesRepo; users: UsersRepo; audit: AuditRepo; requests: AccountRequestsRepo; now: () => Date }) {
+  const { db, studies, users, audit, requests } = deps;
   const iso = () => deps.now().toISOString();
 
   /** A study must keep at least one lead, or nobody could manage it but an administrator. */
@@ -133,6 +138,37 @@ export function studiesService(deps: { db: Db; studies: StudiesRepo; users: User
         audit.record({ at, actorId, studyId, entity: 'membership', entityId: user.id, action: 'add', after: { email: user.email, role } });
       })();
     },
+
+    /**
+     * Adds a person by email (the members page). With an account they become a member. Without one,
+     * `name` is needed: an administrator creates the account there and then (through users.repo.ts
+     * `create`, with its one-time set-password link) and adds it; a lead who is not an
+     * administrator leaves a request for the administrators (the audit log holds it,
+     * account-requests.repo.ts), shown on the members page until it is decided.
+     */
+    addPerson(studyId: number, input: { email: string; name: string; role: StudyRole }, actor: { id: number; isAdmin: boolean }): AddPersonResult {
+      return db.transaction((): AddPersonResult => {
+        const { email, name, role } = input;
+        if (users.findByEmail(email)) {
+          this.addMember(studyId, email, role, actor.id);
+          return { outcome: 'added' };
+        }
+        if (!name) throw new RuleError(actor.isAdmin ? 'members.nameToCreate' : 'members.nameToRequest', { email }, 'name');
+        const at = iso();
+        if (actor.isAdmin) {
+          const user = users.create({ email, name, passwordHash: null, isAdmin: false }, { at, actorId: actor.id, context: { via: 'members-page', study: studyId } });
+          const token = issueSetPasswordLink(users, user.id, at);
+          this.addMember(studyId, email, role, actor.id);
+          return { outcome: 'created', token };
+        }
+        if (requests.pendingForStudy(studyId).some((r) => r.email === email)) throw new RuleError('members.alreadyRequested', { email }, 'email');
+        audit.record({ at, actorId: actor.id, studyId, entity: REQUEST_ENTITY, action: 'request', after: { email, name, role } });
+        return { outcome: 'requested' };
+      })();
+    },
+
+    /** The requests of this study that wait for an administrator. */
+    pendingRequests: (studyId: number) => requests.pendingForStudy(studyId),
 
     changeRole(studyId: number, userId: number, role: StudyRole, actorId: number): void {
       db.transaction(() => {

@@ -14,19 +14,24 @@ const createSchema = z.object({ email, name: personName, isAdmin: z.literal('on'
 const flagSchema = z.object({ value: z.enum(['0', '1']).transform((v) => v === '1') });
 
 /** The absolute link a new user opens to choose a password. */
-function linkFor(req: Request, publicUrl: string | undefined, token: string): string {
+export function setPasswordLink(req: Request, publicUrl: string | undefined, token: string): string {
   return `${publicUrl ?? `${req.protocol}://${req.get('host')}`}/set-password/${token}`;
 }
 
 export function adminRoutes(s: Services, publicUrl: string | undefined): RouteDef[] {
-  const listView = (req: Request) => ({ title: req.t('admin.users.title'), users: s.repos.users.list(), values: {}, errors: {} });
+  const listView = (req: Request) => ({ title: req.t('admin.users.title'), users: s.repos.users.list(), requests: s.accountRequests.pending(), values: {}, errors: {} });
+  const requestId = (req: Request) => {
+    const id = Number(req.params.requestId);
+    if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
+    return id;
+  };
   const userOr404 = (req: Request) => {
     const user = s.repos.users.findById(Number(req.params.userId));
     if (!user) throw notFound();
     return user;
   };
   const linkFlash = (req: Request, token: string) =>
-    setFlash(req, { kind: 'success', key: 'admin.users.link', params: { link: linkFor(req, publicUrl, token) } });
+    setFlash(req, { kind: 'success', key: 'admin.users.link', params: { link: setPasswordLink(req, publicUrl, token) } });
 
   return [
     /** @route GET /admin/users */
@@ -47,6 +52,35 @@ export function adminRoutes(s: Services, publicUrl: string | undefined): RouteDe
         if (err instanceof RuleError) return renderInvalid(res, 'admin/users', listView(req), { [err.field ?? '_form']: { key: err.messageKey } }, req.body);
         throw err;
       }
+    }),
+
+    /**
+     * @route POST /admin/account-requests/:requestId/create — creates the account a lead asked for and
+     * adds it to the study with the role asked for; shows the one-time link.
+     */
+    route('post', '/admin/account-requests/:requestId/create', ADMIN, (req, res) => {
+      try {
+        const { request, token } = s.accountRequests.approve(requestId(req), req.user!.id);
+        const params = { email: request.email, study: request.study_title };
+        if (token) setFlash(req, { kind: 'success', key: 'requests.created', params: { ...params, link: setPasswordLink(req, publicUrl, token) } });
+        else setFlash(req, { kind: 'success', key: 'requests.addedExisting', params });
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        setFlash(req, { kind: 'error', key: err.messageKey });
+      }
+      res.redirect(303, '/admin/users');
+    }),
+
+    /** @route POST /admin/account-requests/:requestId/dismiss */
+    route('post', '/admin/account-requests/:requestId/dismiss', ADMIN, (req, res) => {
+      try {
+        const request = s.accountRequests.dismiss(requestId(req), req.user!.id);
+        setFlash(req, { kind: 'success', key: 'requests.dismissed', params: { email: request.email } });
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        setFlash(req, { kind: 'error', key: err.messageKey });
+      }
+      res.redirect(303, '/admin/users');
     }),
 
     /** @route GET /admin/users/:userId */

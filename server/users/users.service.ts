@@ -20,17 +20,20 @@ export interface NewAccount {
   password?: string;
 }
 
+/** A new one-time set-password link for the user (earlier open links stop working); returns its token. */
+export function issueSetPasswordLink(users: UsersRepo, userId: number, at: string): string {
+  const token = randomToken();
+  const expires = new Date(new Date(at).getTime() + LINK_VALID_DAYS * 86_400_000).toISOString();
+  users.useTokens(userId, at);
+  users.insertToken(sha256(token), userId, at, expires);
+  return token;
+}
+
 export function usersService(deps: { db: Db; users: UsersRepo; audit: AuditRepo; now: () => Date }) {
   const { db, users, audit } = deps;
   const iso = () => deps.now().toISOString();
 
-  function issueLink(userId: number, at: string): string {
-    const token = randomToken();
-    const expires = new Date(new Date(at).getTime() + LINK_VALID_DAYS * 86_400_000).toISOString();
-    users.useTokens(userId, at);
-    users.insertToken(sha256(token), userId, at, expires);
-    return token;
-  }
+  const issueLink = (userId: number, at: string) => issueSetPasswordLink(users, userId, at);
 
   function requireUser(id: number): UserRow {
     const user = users.findById(id);

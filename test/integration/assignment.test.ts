@@ -157,8 +157,8 @@ describe('assign evenly', () => {
   };
 
   it('over 6 cases and 3 raters gives each rater 4 cases and each pair 2, and audits every case', async () => {
-    const { lead, base, ratersOf, services, studyId } = await setUp({ cases: 6 });
-    const res = await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill' });
+    const { lead, base, ratersOf, services, studyId, leadId, annId, bobId } = await setUp({ cases: 6 });
+    const res = await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill', pick: '1', raters: [leadId, annId, bobId].map(String) });
     expect(res.status).toBe(303);
     const lists = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map(ratersOf);
     expect(pairsAndLoads(lists)).toEqual({
@@ -172,30 +172,77 @@ describe('assign evenly', () => {
   });
 
   it('keeps existing assignments unless asked to replace those without ratings', async () => {
-    const { lead, base, assign, annId, bobId, ratersOf, rate, ratable } = await setUp({ cases: 3 });
+    const { lead, base, assign, annId, bobId, leadId, ratersOf, rate, ratable } = await setUp({ cases: 3 });
+    const all = { pick: '1', raters: [leadId, annId, bobId].map(String) };
     await assign('c1', [annId, bobId]);
     await assign('c2', [annId, bobId]);
     rate('c2', annId, ratable[0]!);
-    await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill' });
+    await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill', ...all });
     expect(ratersOf('c1')).toEqual(['ann@example.org', 'bob@example.org']);
     expect(ratersOf('c2')).toEqual(['ann@example.org', 'bob@example.org']);
     expect(ratersOf('c3')).toContain('lead@example.org');
     // Replace: c1 is re-balanced, c2 keeps Ann (she has a rating) and gets a second rater again.
-    await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'replace' });
+    await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'replace', ...all });
     expect(ratersOf('c2')[0]).toBe('ann@example.org');
     const lists = ['c1', 'c2', 'c3'].map(ratersOf);
     expect(Object.values(pairsAndLoads(lists).loads).sort()).toEqual([2, 2, 2]);
   });
 
   it('keeps the interview rule', async () => {
-    const { lead, base, ratersOf, interview, annId, bobId } = await setUp({ rule: true, cases: 6 });
+    const { lead, base, ratersOf, interview, annId, bobId, leadId } = await setUp({ rule: true, cases: 6 });
     for (const key of ['c1', 'c2', 'c3', 'c4']) interview(key, [annId, bobId]);
-    await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill' });
+    await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill', pick: '1', raters: [leadId, annId, bobId].map(String) });
     for (const key of ['c1', 'c2', 'c3', 'c4']) {
       const list = ratersOf(key);
       expect(list).toHaveLength(2);
       expect(list[1]).toBe('lead@example.org');
     }
+  });
+
+  it('uses the researchers only by default: not the lead, not an administrator', async () => {
+    const { lead, base, ratersOf, leadId, annId, bobId } = await setUp({ cases: 4 });
+    const page = await lead.agent.get(base);
+    // The form lists the members who may rate, researchers ticked and the lead not.
+    expect(page.text).toMatch(new RegExp(`id="f-rater-${annId}" name="raters" value="${annId}" checked`));
+    expect(page.text).toMatch(new RegExp(`id="f-rater-${bobId}" name="raters" value="${bobId}" checked`));
+    expect(page.text).toMatch(new RegExp(`id="f-rater-${leadId}" name="raters" value="${leadId}">`));
+    expect(page.text).not.toContain('Vera Viewer (');
+    const res = await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill', pick: '1', raters: [String(annId), String(bobId)] });
+    expect(res.status).toBe(303);
+    for (const key of ['c1', 'c2', 'c3', 'c4']) expect(ratersOf(key).sort()).toEqual(['ann@example.org', 'bob@example.org']);
+    // A form without the boxes (a script) gets the same default.
+    const other = await setUp({ cases: 2 });
+    await other.lead.agent.post(`${other.base}/even`).type('form').send({ _csrf: other.lead.csrf, mode: 'fill' });
+    for (const key of ['c1', 'c2']) expect(other.ratersOf(key)).not.toContain('lead@example.org');
+  });
+
+  it('an administrator who made the study (its lead) is not made a rater unless ticked', async () => {
+    const { services, app, studyId, annId, bobId } = await setUp({ cases: 2 });
+    const adminId = await makeUser(services, { email: 'admin@example.org', name: 'Ada Admin', isAdmin: true });
+    services.studies.addMember(studyId, 'admin@example.org', 'lead', null);
+    const admin = await loginAs(app, 'admin@example.org');
+    const base = `/studies/${studyId}/assignment`;
+    expect((await admin.agent.get(base)).text).toMatch(new RegExp(`id="f-rater-${adminId}" name="raters" value="${adminId}">`));
+    await admin.agent.post(`${base}/even`).type('form').send({ _csrf: admin.csrf, mode: 'fill', pick: '1', raters: [String(annId), String(bobId)] });
+    const raters = services.repos.cases.raters(studyId).map((r) => r.user_id);
+    expect(raters).not.toContain(adminId);
+    expect(raters.length).toBe(4);
+  });
+
+  it('uses a lead when ticked; refuses no one ticked or someone who may not rate, with a summary', async () => {
+    const { lead, base, ratersOf, leadId, annId, services, studyId } = await setUp({ cases: 2 });
+    const none = await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill', pick: '1' });
+    expect(none.status).toBe(422);
+    expect(none.text).toMatch(/<div class="error-summary"[\s\S]*href="#f-raters"[\s\S]*Tick at least one member to assign./);
+    const viewerId = services.repos.users.findByEmail('view@example.org')!.id;
+    const viewer = await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill', pick: '1', raters: [String(annId), String(viewerId)] });
+    expect(viewer.status).toBe(422);
+    expect(viewer.text).toContain('Only active members who may rate');
+    // The lead's ticks are kept on the refused form.
+    expect(viewer.text).toMatch(new RegExp(`id="f-rater-${annId}" name="raters" value="${annId}" checked`));
+    expect(services.repos.cases.raters(studyId)).toEqual([]);
+    await lead.agent.post(`${base}/even`).type('form').send({ _csrf: lead.csrf, mode: 'fill', pick: '1', raters: [String(annId), String(leadId)] });
+    for (const key of ['c1', 'c2']) expect(ratersOf(key).sort()).toEqual(['ann@example.org', 'lead@example.org']);
   });
 
   it('refuses a form without a mode', async () => {

@@ -67,7 +67,7 @@ describe('logging an interview', () => {
     expect([row.held_on, row.drafted_on, row.sent_on, row.approved_on]).toEqual(['2026-05-12', '2026-05-14', '2026-05-20', null]);
     const back = await researcher.agent.post(base).type('form').send({ _csrf: researcher.csrf, ...form({ status: 'drafted', drafted_on: '2026-05-01', notes: 'bewaar mij' }) });
     expect(back.status).toBe(422);
-    expect(back.text).toContain('A step cannot be dated before the step that comes before it.');
+    expect(back.text).toContain('A step cannot be dated before the step that comes before it (2026-05-12).');
     expect(back.text).toContain('bewaar mij');
   });
 

@@ -84,7 +84,7 @@ describe('members', () => {
     const id = services.studies.create({ title: 'S', question: '', language: 'en' }, leadId);
     const res = await lead.agent.post(`/studies/${id}/members`).type('form').send({ _csrf: lead.csrf, email: 'nobody@example.org', role: 'viewer' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('There is no account for nobody@example.org');
+    expect(res.text).toContain('nobody@example.org has no account yet. Give the person’s name and the request goes to the site administrators.');
     expect(res.text).toContain('value="nobody@example.org"');
   });
 

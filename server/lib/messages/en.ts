@@ -44,6 +44,12 @@ export const en = {
   'form.choice': 'Choose one of the options.',
   'form.invalid': 'This value is not valid.',
   'form.passwordMismatch': 'The two passwords are not the same.',
+  'picker.selected': '{count} selected',
+  'picker.groupCount': '{count} of {total} selected',
+  'picker.filter': 'Filter the conditions',
+  'picker.filterPlaceholder': 'Type a code or a name, e.g. 2.a or instroom',
+  'picker.none': 'No condition matches. Clear the filter to see them all.',
+  'form.summaryTitle': 'There is a problem',
 
   'login.title': 'Log in',
   'login.submit': 'Log in',

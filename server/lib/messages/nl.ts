@@ -46,6 +46,12 @@ export const nl: Record<keyof typeof en, string> = {
   'form.choice': 'Kies een van de mogelijkheden.',
   'form.invalid': 'Deze waarde is niet geldig.',
   'form.passwordMismatch': 'De twee wachtwoorden zijn niet gelijk.',
+  'picker.selected': '{count} gekozen',
+  'picker.groupCount': '{count} van {total} gekozen',
+  'picker.filter': 'Condities filteren',
+  'picker.filterPlaceholder': 'Typ een code of een naam, bijv. 2.a of instroom',
+  'picker.none': 'Geen conditie past. Maak het filter leeg om ze allemaal te zien.',
+  'form.summaryTitle': 'Er is iets niet in orde',
 
   'login.title': 'Inloggen',
   'login.submit': 'Inloggen',

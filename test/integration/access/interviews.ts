@@ -15,6 +15,7 @@ export const interviews: AccessSection = {
     'GET /studies/:id/interviews/:interview': fieldwork,
     'GET /studies/:id/interviews/:interview/edit': researchers,
     'POST /studies/:id/interviews/:interview': researchers,
+    'POST /studies/:id/interviews/:interview/status': researchers,
     'POST /studies/:id/interviews/:interview/delete': leads,
   },
   setUp(ctx, study) {
