@@ -143,8 +143,8 @@ export function studiesService(deps: { db: Db; studies: StudiesRepo; users: User
      * Adds a person by email (the members page). With an account they become a member. Without one,
      * `name` is needed: an administrator creates the account there and then (through users.repo.ts
      * `create`, with its one-time set-password link) and adds it; a lead who is not an
-     * administrator leaves a request for the administrators (the audit log holds it,
-     * account-requests.repo.ts), shown on the members page until it is decided.
+     * administrator leaves a request for the administrators (account-requests.repo.ts, and
+     * audited), shown on the members page until it is decided.
      */
     addPerson(studyId: number, input: { email: string; name: string; role: StudyRole }, actor: { id: number; isAdmin: boolean }): AddPersonResult {
       return db.transaction((): AddPersonResult => {
@@ -162,7 +162,8 @@ export function studiesService(deps: { db: Db; studies: StudiesRepo; users: User
           return { outcome: 'created', token };
         }
         if (requests.pendingForStudy(studyId).some((r) => r.email === email)) throw new RuleError('members.alreadyRequested', { email }, 'email');
-        audit.record({ at, actorId: actor.id, studyId, entity: REQUEST_ENTITY, action: 'request', after: { email, name, role } });
+        const id = requests.insert({ studyId, email, name, role, by: actor.id, at });
+        audit.record({ at, actorId: actor.id, studyId, entity: REQUEST_ENTITY, entityId: id, action: 'request', after: { email, name, role } });
         return { outcome: 'requested' };
       })();
     },

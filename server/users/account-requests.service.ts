@@ -1,7 +1,7 @@
 // Account requests decided by an administrator: "create and add" makes the account (through
 // users.repo.ts `create`, with a one-time set-password link) and the membership the lead asked for;
-// "dismiss" drops the request. Either decision is an audit entry naming the request, written in the
-// same transaction, which is what ends the request (account-requests.repo.ts).
+// "dismiss" drops the request. Either decision is recorded on the request and as an audit entry naming
+// it, in one transaction.
 import type { Db } from '../lib/db.ts';
 import { RuleError } from '../lib/errors.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
@@ -41,6 +41,7 @@ export function accountRequestsService(deps: {
           token = issueSetPasswordLink(users, user.id, at);
         }
         if (!deps.studies.member(request.study_id, user.id)) deps.studiesService.addMember(request.study_id, request.email, request.role, actorId);
+        requests.decide(id, 'created', actorId, at);
         audit.record({ at, actorId, studyId: request.study_id, entity: REQUEST_ENTITY, entityId: id, action: 'create', after: { email: request.email, role: request.role } });
         return { request, token };
       })();
@@ -49,7 +50,9 @@ export function accountRequestsService(deps: {
     dismiss(id: number, actorId: number): AccountRequestRow {
       return db.transaction(() => {
         const request = pendingOr404(id);
-        audit.record({ at: deps.now().toISOString(), actorId, studyId: request.study_id, entity: REQUEST_ENTITY, entityId: id, action: 'dismiss', after: { email: request.email } });
+        const at = deps.now().toISOString();
+        requests.decide(id, 'dismissed', actorId, at);
+        audit.record({ at, actorId, studyId: request.study_id, entity: REQUEST_ENTITY, entityId: id, action: 'dismiss', after: { email: request.email } });
         return request;
       })();
     },
