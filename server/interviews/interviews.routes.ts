@@ -8,8 +8,12 @@ import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { conditionChoices } from '../framework/framework.view.ts';
 import { STATUSES, STEPS, STEP_COLUMNS } from './interviews.repo.ts';
-import { interviewSchema } from './interviews.schemas.ts';
+import { interviewListQuery, interviewSchema } from './interviews.schemas.ts';
+import { pageHref, pager } from '../http/paging.ts';
 import { formValuesOf, interviewView, notesHtml } from './interviews.view.ts';
+
+/** Interviews per page of the study's list. */
+export const LIST_PAGE_SIZE = 50;
 
 /** Form input as given, with checkbox groups as arrays, to put back into a refused form. */
 function submitted(body: Record<string, unknown>): Record<string, unknown> {
@@ -66,11 +70,26 @@ export function interviewsRoutes(s: Services): RouteDef[] {
   };
 
   return [
-    /** @route GET /studies/:id/interviews — every interview of the study, by case. */
+    /** @route GET /studies/:id/interviews?case=&status=&role=&page= — the study's interviews by case, filtered, a page at a time. */
     route('get', '/studies/:id/interviews', FIELDWORK, (req, res) => {
+      const study = req.study!;
+      const q = interviewListQuery.parse(req.query);
+      const filter = { caseKey: q.case || null, status: q.status ?? null, roleId: q.role ?? null };
+      const params = { case: filter.caseKey, status: filter.status, role: filter.roleId };
+      const { rows, total } = s.repos.interviews.page(study.id, filter, LIST_PAGE_SIZE, (q.page - 1) * LIST_PAGE_SIZE);
+      // Past the last page (a list that shrank): the first page of the same filter.
+      if (total === null) return res.redirect(303, pageHref(base(req), params));
+      const cases = s.repos.cases.list(study.id);
       res.render('interviews/index', {
         title: req.t('interviews.title'),
-        interviews: s.repos.interviews.listForStudy(req.study!.id).map(interviewView),
+        interviews: rows.map(interviewView),
+        filter: { case: filter.caseKey ?? '', status: filter.status ?? '', role: filter.roleId === null ? '' : String(filter.roleId) },
+        filtered: filter.caseKey !== null || filter.status !== null || filter.roleId !== null,
+        cases: cases.map((c) => ({ value: c.key, label: c.name })),
+        roles: s.repos.guides.roles(study.id).map((r) => ({ value: String(r.id), label: r.name })),
+        statuses: STATUSES,
+        pager: pager(base(req), params, q.page, LIST_PAGE_SIZE, total, rows.length),
+        newHref: `${base(req)}/new${filter.caseKey && cases.some((c) => c.key === filter.caseKey) ? `?case=${encodeURIComponent(filter.caseKey)}` : ''}`,
         canLog: req.studyRole !== 'viewer',
       });
     }),

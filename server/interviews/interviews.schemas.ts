@@ -1,5 +1,6 @@
 // Form input of an interview. Checkbox groups arrive as one string or an array of strings.
 import { z } from 'zod';
+import { pageParam } from '../http/paging.ts';
 import { STATUSES } from './interviews.repo.ts';
 
 const isoDate = z
@@ -31,3 +32,11 @@ export const interviewSchema = z.object({
   conditions: list.pipe(z.array(z.string().trim().min(1).max(30))),
 });
 export type InterviewForm = z.output<typeof interviewSchema>;
+
+/** The study's interview list: `?case=KEY&status=held&role=ID&page=N`; anything not understood means "any". */
+export const interviewListQuery = z.object({
+  case: z.string().trim().max(200).catch(''),
+  status: z.enum(STATUSES).optional().catch(undefined),
+  role: z.coerce.number().int().positive().optional().catch(undefined),
+  page: pageParam,
+});

@@ -39,6 +39,27 @@ export const en = {
     'This rule cannot be switched on: in these cases a rater other than the first attended an interview of the case: {cases}. Change their raters under Assignment first.',
   'studies.settings.interviewRule.more':
     'This rule cannot be switched on: in these cases a rater other than the first attended an interview of the case: {cases} and {more} more. Change their raters under Assignment first.',
+  // The study navigation (server/studies/studies.nav.ts) and the header search.
+  'nav.group.overview': 'Overview',
+  'nav.group.framework': 'Framework',
+  'nav.group.fieldwork': 'Fieldwork',
+  'nav.group.rating': 'Rating',
+  'nav.group.analysis': 'Analysis',
+  'nav.group.study': 'Study',
+  'nav.page.reports': 'Reports',
+  'nav.page.settings': 'Settings',
+  'nav.menu': 'Menu',
+  'nav.breadcrumb': 'You are here',
+  'nav.search.label': 'Search this study',
+  'nav.search.submit': 'Search',
+  // Lists shown in pages with filters (server/http/paging.ts, views/_pager.ejs).
+  'paging.label': 'Pages of {list}',
+  'paging.prev': '← Previous page',
+  'paging.next': 'Next page →',
+  'paging.position': 'Page {page} of {pages}',
+  'list.filters': 'Filters',
+  'list.show': 'Show',
+  'list.clear': 'Clear the filters',
 };
 
 export const nl: Record<keyof typeof en, string> = {
@@ -80,4 +101,23 @@ export const nl: Record<keyof typeof en, string> = {
     'Deze regel kan niet aan: in deze casussen was een andere beoordelaar dan de eerste bij een interview van de casus: {cases}. Wijzig eerst hun beoordelaars onder Toewijzing.',
   'studies.settings.interviewRule.more':
     'Deze regel kan niet aan: in deze casussen was een andere beoordelaar dan de eerste bij een interview van de casus: {cases} en nog {more}. Wijzig eerst hun beoordelaars onder Toewijzing.',
+  'nav.group.overview': 'Overzicht',
+  'nav.group.framework': 'Raamwerk',
+  'nav.group.fieldwork': 'Veldwerk',
+  'nav.group.rating': 'Beoordelen',
+  'nav.group.analysis': 'Analyse',
+  'nav.group.study': 'Onderzoek',
+  'nav.page.reports': 'Rapporten',
+  'nav.page.settings': 'Instellingen',
+  'nav.menu': 'Menu',
+  'nav.breadcrumb': 'U bent hier',
+  'nav.search.label': 'Zoeken in dit onderzoek',
+  'nav.search.submit': 'Zoeken',
+  'paging.label': 'Pagina’s van {list}',
+  'paging.prev': '← Vorige pagina',
+  'paging.next': 'Volgende pagina →',
+  'paging.position': 'Pagina {page} van {pages}',
+  'list.filters': 'Filters',
+  'list.show': 'Tonen',
+  'list.clear': 'Filters wissen',
 };
