@@ -82,7 +82,7 @@ export function reconcileRoutes(s: Services): RouteDef[] {
     /** @route POST /studies/:id/reconcile/cases/:case/sign-off — refused while an item of the case is open. */
     route('post', '/studies/:id/reconcile/cases/:case/sign-off', studyRole('lead'), (req, res) => {
       const result = s.reconcile.signOff(req.study!.id, String(req.params.case), req.user!.id);
-      setFlash(req, { kind: result === 'signed' ? 'success' : 'info', key: result === 'signed' ? 'reconcile.signOff.done' : 'reconcile.signOff.unchanged', params: { case: String(req.params.case) } });
+      setFlash(req, { kind: result === 'signed' ? 'success' : 'info', key: result === 'signed' ? 'reconcile.signOff.done' : 'reconcile.signOff.unchanged', params: { case: s.repos.cases.findByKey(req.study!.id, String(req.params.case))?.name ?? String(req.params.case) } });
       res.redirect(303, `${base(req)}#cases`);
     }),
 

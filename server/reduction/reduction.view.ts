@@ -2,6 +2,7 @@
 // level with its state, distinguishing power, active decision and earlier decisions, the method-1
 // suggestions (distinguishing power "none", never applied automatically) with a prefilled reason,
 // and the lead's forms. Formatted for the reader's language, so the template only prints.
+import { markdownToText, renderMarkdown } from '../lib/markdown.ts';
 import type { AnalysisModel, ReductionEntry } from '../analysis/analysis.service.ts';
 import { dropsCondition, REDUCTION_METHODS } from '../analysis/analysis.rules.ts';
 import { formatNumber } from '../cases/cases.view.ts';
@@ -36,6 +37,9 @@ export function reductionView(data: ReductionPage, opts: { studyId: number; t: T
     method: r.method,
     methodLabel: t(`analysis.reduction.method.${r.method}`),
     reason: r.reason,
+    /** The reason is Markdown: rendered in the log, as plain text inside a sentence. */
+    reasonHtml: renderMarkdown(r.reason),
+    reasonText: markdownToText(r.reason),
     decided: t('reduction.by', { name: r.decidedBy, at: minute(r.decidedAt) }),
     reverted: r.revertedAt ? t('reduction.by', { name: r.revertedBy ?? '', at: minute(r.revertedAt) }) : null,
   });

@@ -119,7 +119,8 @@ export function studiesRoutes(s: Services): RouteDef[] {
         if (!(err instanceof RuleError)) throw err;
         return renderInvalid(res, 'studies/members', membersView(req), { [err.field ?? '_form']: { key: err.messageKey, params: err.params } }, req.body);
       }
-      setFlash(req, { kind: 'success', key: 'members.added', params: { email: form.data.email } });
+      const added = s.repos.users.findByEmail(form.data.email);
+      setFlash(req, { kind: 'success', key: 'members.added', params: { name: added ? `${added.name} (${added.email})` : form.data.email } });
       res.redirect(303, `/studies/${req.study!.id}/members`);
     }),
 
