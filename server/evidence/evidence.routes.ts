@@ -54,12 +54,14 @@ export function evidenceRoutes(s: Services): RouteDef[] {
         code: typeof req.query.condition === 'string' && req.query.condition ? req.query.condition : undefined,
       };
       const rows = s.repos.evidence.list(req.study!.id, filter);
+      const conditions = s.repos.framework.load(req.study!.id, req.study!.framework_title, req.study!.framework_revision).doc.conditions;
       res.render('evidence/index', {
         title: req.t('evidence.title'),
         evidence: rows.map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
         filter,
         cases: s.repos.cases.list(req.study!.id),
-        conditions: s.repos.framework.load(req.study!.id, '', 0).doc.conditions,
+        conditions,
+        conditionNames: Object.fromEntries(conditions.map((c) => [c.code, c.name])),
         canEdit: req.studyRole !== 'viewer',
       });
     }),

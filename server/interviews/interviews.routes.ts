@@ -27,6 +27,9 @@ function submitted(body: Record<string, unknown>): Record<string, unknown> {
 
 export function interviewsRoutes(s: Services): RouteDef[] {
   const base = (req: Request) => `/studies/${req.study!.id}/interviews`;
+  /** Condition code → name, for evidence lists (the framework is read once per revision). */
+  const conditionNamesOf = (req: Request) =>
+    Object.fromEntries(s.repos.framework.load(req.study!.id, req.study!.framework_title, req.study!.framework_revision).doc.conditions.map((c) => [c.code, c.name]));
   const find = (req: Request) => {
     const row = s.repos.interviews.findByKey(req.study!.id, String(req.params.interview));
     if (!row) throw notFound();
@@ -114,6 +117,7 @@ export function interviewsRoutes(s: Services): RouteDef[] {
         title: `${row.case_name} · ${row.date ?? row.key}`,
         interview: interviewView(row),
         notesHtml: notesHtml(row),
+        conditionNames: conditionNamesOf(req),
         evidence: s.repos.evidence.list(req.study!.id, { source: `interview:${row.key}` }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
         // After a save, the browser's copy of the form is no longer needed.
         savedDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:${row.key}` : null,
