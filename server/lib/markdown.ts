@@ -86,7 +86,7 @@ type MdToken = { type: string; text?: string; tokens?: MdToken[]; items?: Array<
 function inlineText(tokens: MdToken[] | undefined): string {
   let out = '';
   for (const t of tokens ?? []) {
-    if (t.type === 'html') continue; // a tag is markup, not text
+    // A tag stays as the text it is: pages show users' HTML escaped, never as markup.
     if (t.type === 'br') out += ' ';
     else if (t.tokens?.length) out += inlineText(t.tokens);
     else out += t.text ?? '';
@@ -102,8 +102,7 @@ function blocksText(tokens: MdToken[], separator: string): string[] {
     else if (t.type === 'blockquote') out.push(...blocksText(t.tokens ?? [], separator));
     else if (t.type === 'table') {
       for (const row of [t.header ?? [], ...(t.rows ?? [])]) out.push(row.map((c) => inlineText(c.tokens)).join(' · '));
-    } else if (t.type === 'code') out.push(t.text ?? '');
-    else if (t.type === 'html') continue;
+    } else if (t.type === 'code' || t.type === 'html') out.push(t.text ?? '');
     else if (t.tokens) out.push(inlineText(t.tokens));
     else if (t.text) out.push(t.text);
   }
@@ -112,7 +111,7 @@ function blocksText(tokens: MdToken[], separator: string): string[] {
 
 /**
  * Markdown as plain text: the words without the syntax (`**tekort**` → `tekort`, a link → its text,
- * a list item → its text, tags dropped), blocks joined by `separator`. Also for fragments of a text,
+ * a list item → its text; HTML stays as the text it is, as pages show it), blocks joined by `separator`. Also for fragments of a text,
  * such as search snippets: markers a cut left unpaired (`**`, `__`, `~~`, a backtick) are removed.
  * Characters other than Markdown's pass through unchanged (search hit markers included).
  */
