@@ -26,6 +26,7 @@ import { accountRoutes } from './account/account.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { studiesRoutes } from './studies/studies.routes.ts';
+import { studyNav } from './studies/studies.nav.ts';
 import { frameworkRoutes } from './framework/framework.routes.ts';
 import { casesRoutes } from './cases/cases.routes.ts';
 import { guidesRoutes } from './guides/guides.routes.ts';
@@ -77,6 +78,8 @@ export function createApp(deps: AppDeps): KaderApp {
   app.engine('ejs', layoutEngine(VIEWS_DIR));
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
+  // The study navigation's model, for views/studies/_nav.ejs.
+  app.locals.studyNav = studyNav;
   app.set('view cache', true);
   // Pages for a signed-in user are no-store, so an ETag (a SHA-1 of every body) would never be used.
   app.set('etag', false);

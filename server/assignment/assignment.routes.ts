@@ -58,7 +58,7 @@ export function assignmentRoutes(s: Services): RouteDef[] {
       if (!form.ok) return renderPage(req, res, { caseKey, errors: form.errors, values });
       try {
         const changed = s.assignment.save(req.study!.id, req.user!.id, caseKey, chosenRaters(form.data, req.study!.raters_per_case));
-        setFlash(req, { kind: 'success', key: changed ? 'assignment.saved' : 'assignment.unchanged', params: { case: caseKey } });
+        setFlash(req, { kind: 'success', key: changed ? 'assignment.saved' : 'assignment.unchanged', params: { case: s.repos.cases.findByKey(req.study!.id, caseKey)?.name ?? caseKey } });
       } catch (err) {
         if (!(err instanceof AssignmentRefusal)) throw err;
         return renderPage(req, res, { caseKey, errors: err.fields as FieldErrors, values });

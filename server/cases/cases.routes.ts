@@ -136,6 +136,8 @@ export function casesRoutes(s: Services): RouteDef[] {
         interviews: fieldwork ? s.repos.interviews.listForCase(data.row.id).map(interviewView) : [],
         documents: fieldwork ? s.repos.documents.listForCase(data.row.id) : [],
         evidence: fieldwork ? s.repos.evidence.list(req.study!.id, { caseKey: data.row.key }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })) : [],
+        // Conditions by code and name (the framework is read once per revision).
+        conditionNames: fieldwork ? Object.fromEntries(s.repos.framework.load(req.study!.id, req.study!.framework_title, req.study!.framework_revision).doc.conditions.map((c) => [c.code, c.name])) : {},
       });
     }),
 

@@ -245,7 +245,7 @@ export function casesService(deps: { db: Db; repos: Repos; now: () => Date }) {
         for (const c of cases.list(studyId)) {
           const value = parseAttributes(c.attributes)[key];
           if (value !== undefined && !fitsType(value, type)) {
-            throw new CaseFormError({ type: { key: 'cases.attrIncompatible', params: { case: c.key, value: String(value) } } });
+            throw new CaseFormError({ type: { key: 'cases.attrIncompatible', params: { case: c.name, value: String(value) } } });
           }
         }
         const at = deps.now().toISOString();

@@ -28,6 +28,14 @@ export const en = {
   'documents.text.failed': 'text could not be read; the file may be damaged or need too much memory to read',
   'documents.text.skipped': 'too large to read for search, as a file or unpacked',
   'documents.text.none': 'not searchable',
+  'documents.case': 'Case',
+  'documents.allCases': 'All cases',
+  'documents.anyKind': 'Any kind',
+  'documents.noneInStudy': 'No documents yet. Upload them on a case’s documents page.',
+  'documents.noneMatch': 'No document matches these filters.',
+  'documents.shown': '{from}–{to} of {total} document(s)',
+  'documents.ofCase': 'All documents of {case}',
+  'documents.uploadFor': 'Upload a document for {case}',
 } as const;
 
 export const nl: Record<keyof typeof en, string> = {
@@ -59,4 +67,12 @@ export const nl: Record<keyof typeof en, string> = {
   'documents.text.failed': 'tekst kon niet gelezen worden; het bestand is mogelijk beschadigd of vraagt te veel geheugen',
   'documents.text.skipped': 'te groot om te lezen voor zoeken, als bestand of uitgepakt',
   'documents.text.none': 'niet doorzoekbaar',
+  'documents.case': 'Casus',
+  'documents.allCases': 'Alle casussen',
+  'documents.anyKind': 'Elke soort',
+  'documents.noneInStudy': 'Nog geen documenten. Upload ze op de documentenpagina van een casus.',
+  'documents.noneMatch': 'Geen document past bij deze filters.',
+  'documents.shown': '{from}–{to} van {total} document(en)',
+  'documents.ofCase': 'Alle documenten van {case}',
+  'documents.uploadFor': 'Document uploaden voor {case}',
 };

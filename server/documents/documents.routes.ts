@@ -1,5 +1,6 @@
-// Documents of a case: list and upload (multipart, streamed to disk, checked by content), download
-// with the original name as an attachment, and deletion by a lead.
+// The study's documents (a filtered list in pages); a case's documents: list and upload (multipart,
+// streamed to disk, checked by content), download with the original name as an attachment, and
+// deletion by a lead.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Request, Response } from 'express';
@@ -8,6 +9,7 @@ import type { Config } from '../config.ts';
 import { FIELDWORK, route, studyRole, uploadRoute, type RouteDef } from '../http/authorize.ts';
 import { setFlash } from '../http/flash.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/forms.ts';
+import { listPager, pageParam, paging, queryString, rangeText } from '../lib/paging.ts';
 import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { documentUpload } from './documents.storage.ts';
@@ -22,6 +24,16 @@ const uploadSchema = z.object({
     .default('')
     .transform((v) => (v === '' ? null : v))
     .pipe(z.iso.date({ message: 'interviews.badDate' }).nullable()),
+});
+
+/** Documents per page of the study's list. */
+export const LIST_PAGE_SIZE = 50;
+
+/** The study's document list: `?case=KEY&kind=K&page=N`; anything not understood means "any". */
+const listQuery = z.object({
+  case: z.string().trim().max(200).catch(''),
+  kind: z.string().trim().max(100).catch(''),
+  page: pageParam,
 });
 
 /** Content-Disposition for a download: an ASCII fallback and the exact name (RFC 6266 / 5987). */
@@ -53,6 +65,32 @@ export function documentsRoutes(s: Services, config: Pick<Config, 'uploadsDir' |
   };
 
   return [
+    /** @route GET /studies/:id/documents?case=&kind=&page= — every document of the study, filtered, a page at a time. */
+    route('get', '/studies/:id/documents', FIELDWORK, (req, res) => {
+      const study = req.study!;
+      const q = listQuery.parse(req.query);
+      const filter = { caseKey: q.case || null, kind: q.kind || null };
+      const params = { case: filter.caseKey, kind: filter.kind };
+      const base = `/studies/${study.id}/documents`;
+      const { rows, total } = s.repos.documents.page(study.id, filter, LIST_PAGE_SIZE, (q.page - 1) * LIST_PAGE_SIZE);
+      // Past the last page (a list that shrank): the first page of the same filter.
+      if (total === null) return res.redirect(303, `${base}${queryString(params)}`);
+      const cases = s.repos.cases.list(study.id);
+      const chosen = cases.find((c) => c.key === filter.caseKey) ?? null;
+      const shown = paging(q.page, LIST_PAGE_SIZE, total);
+      res.render('documents/index', {
+        title: req.t('documents.title'),
+        documents: rows,
+        filter: { case: filter.caseKey ?? '', kind: filter.kind ?? '' },
+        filtered: filter.caseKey !== null || filter.kind !== null,
+        cases: cases.map((c) => ({ value: c.key, label: c.name })),
+        kinds: s.repos.documents.kinds(study.id),
+        chosenCase: chosen ? { name: chosen.name, href: `/studies/${study.id}/cases/${encodeURIComponent(chosen.key)}/documents` } : null,
+        pager: listPager(shown, base, params, rangeText(shown, req.t, req.language)),
+        canUpload: req.studyRole !== 'viewer',
+      });
+    }),
+
     /** @route GET /studies/:id/cases/:case/documents */
     route('get', '/studies/:id/cases/:case/documents', FIELDWORK, (req, res) => render(req, res)),
 

@@ -11,7 +11,7 @@ import type { Services } from '../services.ts';
 import { conditionChoices } from '../framework/framework.view.ts';
 import { ratableCodes } from '../studyfile/studyfile.validate.ts';
 import { safeNext } from '../auth/auth.schemas.ts';
-import { pager, paging, queryString, requestedPage } from '../lib/paging.ts';
+import { pager, paging, queryString, rangeText, requestedPage } from '../lib/paging.ts';
 import { ftsQuery } from '../search/search.query.ts';
 
 const evidenceSchema = z.object({
@@ -78,15 +78,16 @@ export function evidenceRoutes(s: Services): RouteDef[] {
       });
       const href = (page: number) =>
         `/studies/${study.id}/evidence${queryString({ case: filter.caseKey, condition: filter.code, kind: filter.kind, q: filter.q, page: page > 1 ? page : null })}`;
-      const number = (n: number) => n.toLocaleString(req.language === 'nl' ? 'nl-NL' : 'en-GB');
+      const conditions = s.repos.framework.load(study.id, study.framework_title, study.framework_revision).doc.conditions;
       res.render('evidence/index', {
         title: req.t('evidence.title'),
         evidence: rows.map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
         filter,
         filtered: Object.values(filter).some(Boolean),
-        pager: pager(shown, href, req.t('paging.range', { from: number(shown.from), to: number(shown.to), total: number(shown.total) })),
+        pager: pager(shown, href, rangeText(shown, req.t, req.language)),
         cases: s.repos.cases.list(study.id),
-        conditions: s.repos.framework.load(study.id, study.framework_title, study.framework_revision).doc.conditions,
+        conditions,
+        conditionNames: Object.fromEntries(conditions.map((c) => [c.code, c.name])),
         canEdit: req.studyRole !== 'viewer',
       });
     }),

@@ -61,6 +61,12 @@ export const en = {
   'interviews.count': '{count} interview(s)',
   'interviews.citedMove': '{count} evidence item(s) quote this interview for this case; it cannot move to another case.',
   'interviews.citedDelete': 'This interview is quoted in {count} evidence item(s); remove those first.',
+  'interviews.filter.allCases': 'All cases',
+  'interviews.filter.anyStatus': 'Any status',
+  'interviews.filter.role': 'Role',
+  'interviews.filter.anyRole': 'Any role',
+  'interviews.shown': '{from}–{to} of {total} interview(s)',
+  'interviews.noneMatch': 'No interview matches these filters.',
 } as const;
 
 export const nl: Record<keyof typeof en, string> = {
@@ -125,4 +131,10 @@ export const nl: Record<keyof typeof en, string> = {
   'interviews.count': '{count} interview(s)',
   'interviews.citedMove': '{count} bewijsstuk(ken) citeren dit interview voor deze casus; het kan niet naar een andere casus.',
   'interviews.citedDelete': 'Dit interview wordt in {count} bewijsstuk(ken) geciteerd; verwijder die eerst.',
+  'interviews.filter.allCases': 'Alle casussen',
+  'interviews.filter.anyStatus': 'Elke status',
+  'interviews.filter.role': 'Rol',
+  'interviews.filter.anyRole': 'Elke rol',
+  'interviews.shown': '{from}–{to} van {total} interview(s)',
+  'interviews.noneMatch': 'Geen interview past bij deze filters.',
 };

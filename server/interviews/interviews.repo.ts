@@ -33,6 +33,21 @@ export interface InterviewRow {
   conditions: string; // JSON [code]
 }
 
+/** What the study's interview list is filtered by (absent: any). */
+export interface InterviewFilter {
+  caseKey?: string | null;
+  status?: InterviewStatus | null;
+  roleId?: number | null;
+}
+interface InterviewFilterParams {
+  studyId: number;
+  caseKey: string | null;
+  status: string | null;
+  roleId: number | null;
+  limit: number;
+  offset: number;
+}
+
 export interface InterviewWrite {
   caseId: number;
   date: string | null;
@@ -60,6 +75,14 @@ export function interviewsRepo(db: Db) {
   const studyOrder = 'WHERE i.study_id = ? ORDER BY c.position, i.date IS NULL, i.date, i.id';
   const forStudy = db.prepare<[number], InterviewSummary>(`${columns(false)} ${studyOrder}`);
   const withNotesForStudy = db.prepare<[number], InterviewRow>(`${SELECT} ${studyOrder}`);
+  // One page of the study's list, filtered; `total` counts every row the filter keeps (a window over the
+  // whole result, before LIMIT), so a page with its count is one statement.
+  const filtered = db.prepare<InterviewFilterParams, InterviewSummary & { total: number }>(
+    `${columns(false).replace(/\s+FROM interviews i JOIN/, ', count(*) OVER () AS total FROM interviews i JOIN')}
+     WHERE i.study_id = @studyId AND (@caseKey IS NULL OR c.key = @caseKey) AND (@status IS NULL OR i.status = @status)
+       AND (@roleId IS NULL OR EXISTS (SELECT 1 FROM interview_roles ir WHERE ir.interview_id = i.id AND ir.role_id = @roleId))
+     ORDER BY c.position, i.date IS NULL, i.date, i.id LIMIT @limit OFFSET @offset`,
+  );
   const forCase = db.prepare<[number], InterviewSummary>(`${columns(false)} WHERE i.case_id = ? ORDER BY i.date IS NULL, i.date, i.id`);
   const byKey = db.prepare<[number, string], InterviewRow>(`${SELECT} WHERE i.study_id = ? AND i.key = ?`);
   const keys = db.prepare<[number, string], { key: string }>("SELECT key FROM interviews WHERE study_id = ? AND key LIKE ? || '%'");
@@ -85,6 +108,11 @@ export function interviewsRepo(db: Db) {
     listForStudy: (studyId: number) => forStudy.all(studyId),
     /** The study's interviews with their notes (the study file). */
     withNotesForStudy: (studyId: number) => withNotesForStudy.all(studyId),
+    /** A page of the study's interviews (without notes) that pass the filter, and how many pass it in all. */
+    page(studyId: number, filter: InterviewFilter, limit: number, offset: number): { rows: InterviewSummary[]; total: number | null } {
+      const rows = filtered.all({ studyId, caseKey: filter.caseKey ?? null, status: filter.status ?? null, roleId: filter.roleId ?? null, limit, offset });
+      return { rows, total: rows[0]?.total ?? (offset === 0 ? 0 : null) };
+    },
     listForCase: (caseId: number) => forCase.all(caseId),
     findByKey: (studyId: number, key: string) => byKey.get(studyId, key),
     /** A key not yet used in the study: the case key and a number (dordrecht-1, dordrecht-2, …). */

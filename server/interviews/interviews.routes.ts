@@ -8,8 +8,12 @@ import { FormRefusal, notFound, RuleError } from '../lib/errors.ts';
 import type { Services } from '../services.ts';
 import { conditionChoices } from '../framework/framework.view.ts';
 import { STATUSES, STEPS, STEP_COLUMNS, type InterviewRow } from './interviews.repo.ts';
-import { interviewSchema, stepSchema } from './interviews.schemas.ts';
+import { interviewListQuery, interviewSchema, stepSchema } from './interviews.schemas.ts';
+import { listPager, paging, queryString, rangeText } from '../lib/paging.ts';
 import { formValuesOf, interviewView, nextStepView, notesHtml } from './interviews.view.ts';
+
+/** Interviews per page of the study's list. */
+export const LIST_PAGE_SIZE = 50;
 
 /** Form input as given, with checkbox groups as arrays, to put back into a refused form. */
 function submitted(body: Record<string, unknown>): Record<string, unknown> {
@@ -23,6 +27,9 @@ function submitted(body: Record<string, unknown>): Record<string, unknown> {
 
 export function interviewsRoutes(s: Services): RouteDef[] {
   const base = (req: Request) => `/studies/${req.study!.id}/interviews`;
+  /** Condition code → name, for evidence lists (the framework is read once per revision). */
+  const conditionNamesOf = (req: Request) =>
+    Object.fromEntries(s.repos.framework.load(req.study!.id, req.study!.framework_title, req.study!.framework_revision).doc.conditions.map((c) => [c.code, c.name]));
   const find = (req: Request) => {
     const row = s.repos.interviews.findByKey(req.study!.id, String(req.params.interview));
     if (!row) throw notFound();
@@ -56,6 +63,7 @@ export function interviewsRoutes(s: Services): RouteDef[] {
       title: `${row.case_name} · ${row.date ?? row.key}`,
       interview: interviewView(row),
       notesHtml: notesHtml(row),
+      conditionNames: conditionNamesOf(req),
       evidence: s.repos.evidence.list(req.study!.id, { source: `interview:${row.key}` }).map((e) => ({ ...e, conditions: JSON.parse(e.conditions) as string[] })),
       // After a save, the browser's copy of the form is no longer needed.
       savedDraftKey: req.query.saved ? `kader:interview:${req.user!.id}:${req.study!.id}:${row.key}` : null,
@@ -84,11 +92,27 @@ export function interviewsRoutes(s: Services): RouteDef[] {
   };
 
   return [
-    /** @route GET /studies/:id/interviews — every interview of the study, by case. */
+    /** @route GET /studies/:id/interviews?case=&status=&role=&page= — the study's interviews by case, filtered, a page at a time. */
     route('get', '/studies/:id/interviews', FIELDWORK, (req, res) => {
+      const study = req.study!;
+      const q = interviewListQuery.parse(req.query);
+      const filter = { caseKey: q.case || null, status: q.status ?? null, roleId: q.role ?? null };
+      const params = { case: filter.caseKey, status: filter.status, role: filter.roleId };
+      const { rows, total } = s.repos.interviews.page(study.id, filter, LIST_PAGE_SIZE, (q.page - 1) * LIST_PAGE_SIZE);
+      // Past the last page (a list that shrank): the first page of the same filter.
+      if (total === null) return res.redirect(303, `${base(req)}${queryString(params)}`);
+      const cases = s.repos.cases.list(study.id);
+      const shown = paging(q.page, LIST_PAGE_SIZE, total);
       res.render('interviews/index', {
         title: req.t('interviews.title'),
-        interviews: s.repos.interviews.listForStudy(req.study!.id).map(interviewView),
+        interviews: rows.map(interviewView),
+        filter: { case: filter.caseKey ?? '', status: filter.status ?? '', role: filter.roleId === null ? '' : String(filter.roleId) },
+        filtered: filter.caseKey !== null || filter.status !== null || filter.roleId !== null,
+        cases: cases.map((c) => ({ value: c.key, label: c.name })),
+        roles: s.repos.guides.roles(study.id).map((r) => ({ value: String(r.id), label: r.name })),
+        statuses: STATUSES,
+        pager: listPager(shown, base(req), params, rangeText(shown, req.t, req.language)),
+        newHref: `${base(req)}/new${filter.caseKey && cases.some((c) => c.key === filter.caseKey) ? `?case=${encodeURIComponent(filter.caseKey)}` : ''}`,
         canLog: req.studyRole !== 'viewer',
       });
     }),

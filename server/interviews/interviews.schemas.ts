@@ -1,5 +1,6 @@
 // Form input of an interview. Checkbox groups arrive as one string or an array of strings.
 import { z } from 'zod';
+import { pageParam } from '../lib/paging.ts';
 import { STATUSES, STEPS } from './interviews.repo.ts';
 
 const isoDate = z
@@ -37,4 +38,12 @@ export const stepSchema = z.object({
   version: z.coerce.number().int().min(0),
   step: z.enum(STEPS),
   on: isoDate,
+});
+
+/** The study's interview list: `?case=KEY&status=held&role=ID&page=N`; anything not understood means "any". */
+export const interviewListQuery = z.object({
+  case: z.string().trim().max(200).catch(''),
+  status: z.enum(STATUSES).optional().catch(undefined),
+  role: z.coerce.number().int().positive().optional().catch(undefined),
+  page: pageParam,
 });

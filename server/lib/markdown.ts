@@ -57,3 +57,75 @@ export function renderMarkdown(source: string): SafeHtml {
   }
   return html;
 }
+
+const inlineSanitizeOptions: sanitizeHtml.IOptions = {
+  ...sanitizeOptions,
+  allowedTags: ['br', 'code', 'em', 'strong', 'del', 'a', 'sup', 'sub'],
+};
+
+/**
+ * Markdown for a place in running text (a research question after a bold label in a report): inline
+ * formatting kept, paragraphs joined by line breaks, block syntax (lists, headings) read as text.
+ */
+export function renderMarkdownInline(source: string): SafeHtml {
+  const paragraphs = (source ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const html = paragraphs
+    .map((p) => {
+      try {
+        return marked.parseInline(p) as string;
+      } catch {
+        return p;
+      }
+    })
+    .join('<br>');
+  return sanitizeHtml(html, inlineSanitizeOptions) as SafeHtml;
+}
+
+type MdToken = { type: string; text?: string; tokens?: MdToken[]; items?: Array<{ tokens: MdToken[] }>; header?: Array<{ tokens: MdToken[] }>; rows?: Array<Array<{ tokens: MdToken[] }>> };
+
+function inlineText(tokens: MdToken[] | undefined): string {
+  let out = '';
+  for (const t of tokens ?? []) {
+    // A tag stays as the text it is: pages show users' HTML escaped, never as markup.
+    if (t.type === 'br') out += ' ';
+    else if (t.tokens?.length) out += inlineText(t.tokens);
+    else out += t.text ?? '';
+  }
+  return out;
+}
+
+function blocksText(tokens: MdToken[], separator: string): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (t.type === 'space' || t.type === 'hr') continue;
+    if (t.type === 'list') for (const item of t.items ?? []) out.push(...blocksText(item.tokens, separator));
+    else if (t.type === 'blockquote') out.push(...blocksText(t.tokens ?? [], separator));
+    else if (t.type === 'table') {
+      for (const row of [t.header ?? [], ...(t.rows ?? [])]) out.push(row.map((c) => inlineText(c.tokens)).join(' · '));
+    } else if (t.type === 'code' || t.type === 'html') out.push(t.text ?? '');
+    else if (t.tokens) out.push(inlineText(t.tokens));
+    else if (t.text) out.push(t.text);
+  }
+  return out;
+}
+
+/**
+ * Markdown as plain text: the words without the syntax (`**tekort**` → `tekort`, a link → its text,
+ * a list item → its text; HTML stays as the text it is, as pages show it), blocks joined by `separator`. Also for fragments of a text,
+ * such as search snippets: markers a cut left unpaired (`**`, `__`, `~~`, a backtick) are removed.
+ * Characters other than Markdown's pass through unchanged (search hit markers included).
+ */
+export function markdownToText(source: string, separator = ' '): string {
+  const text = source ?? '';
+  if (text === '') return '';
+  let blocks: string[];
+  try {
+    blocks = blocksText(marked.lexer(text) as unknown as MdToken[], separator);
+  } catch {
+    blocks = [text];
+  }
+  return blocks
+    .map((b) => b.replace(/\*\*|__|~~|`/g, '').replace(/^#{1,6}\s+/, '').replace(/[ \t]*\n[ \t]*/g, ' ').trim())
+    .filter(Boolean)
+    .join(separator);
+}

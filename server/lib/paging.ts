@@ -1,6 +1,8 @@
 // Paging of long lists (evidence, the reduction log, the audit log): which page a request asks for,
 // the range it shows ("51–75 of 812") and the links to other pages, each keeping the list's filters.
 // No Express and no SQL here: a repository counts, the route asks for one page of `size` rows.
+import { z } from 'zod';
+import type { Language, Translate } from './i18n.ts';
 
 /** A page of a list of `total` rows, `size` a page: `page` is 1-based and clamped to the last page. */
 export interface Paging {
@@ -20,6 +22,9 @@ export function requestedPage(raw: unknown): number {
   const n = typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
   return n >= 1 ? n : 1;
 }
+
+/** `?page=` in a query schema: the page number, or 1 for anything that is not one. */
+export const pageParam = z.coerce.number().int().min(1).max(1_000_000).catch(1);
 
 export function paging(requested: number, size: number, total: number): Paging {
   const pages = Math.max(1, Math.ceil(total / size));
@@ -68,4 +73,15 @@ export function pager(p: Paging, href: (page: number) => string, range: string):
     next: p.page < p.pages ? href(p.page + 1) : null,
     links: p.pages > 1 ? links : [],
   };
+}
+
+/** "51–75 of 812", with the numbers as the language writes them. */
+export function rangeText(p: Paging, t: Translate, language: Language): string {
+  const number = (n: number) => n.toLocaleString(language === 'nl' ? 'nl-NL' : 'en-GB');
+  return t('paging.range', { from: number(p.from), to: number(p.to), total: number(p.total) });
+}
+
+/** The pager of a list at `path` filtered by `params`; the first page's address has no ?page=. */
+export function listPager(p: Paging, path: string, params: Record<string, string | number | null | undefined>, range: string): Pager {
+  return pager(p, (page) => `${path}${queryString({ ...params, page: page > 1 ? page : null })}`, range);
 }

@@ -116,7 +116,7 @@ export function ratingsRoutes(s: Services): RouteDef[] {
           });
         }
         s.ratings.submit(req.study!.id, caseKey(req), req.user!.id);
-        setFlash(req, { kind: 'success', key: 'ratings.submitted', params: { case: caseKey(req) } });
+        setFlash(req, { kind: 'success', key: 'ratings.submitted', params: { case: s.repos.cases.findByKey(req.study!.id, caseKey(req))?.name ?? caseKey(req) } });
         res.redirect(303, rateUrl(req));
       } catch (err) {
         if (err instanceof FormRefusal) return renderForm(req, res, { body: {}, errors: err.fields as FieldErrors });

@@ -152,7 +152,7 @@ export function reconcileRoutes(s: Services): RouteDef[] {
         });
       }
       const result = s.reconcile.signOff(req.study!.id, String(req.params.case), req.user!.id);
-      setFlash(req, { kind: result === 'signed' ? 'success' : 'info', key: result === 'signed' ? 'reconcile.signOff.done' : 'reconcile.signOff.unchanged', params: { case: String(req.params.case) } });
+      setFlash(req, { kind: result === 'signed' ? 'success' : 'info', key: result === 'signed' ? 'reconcile.signOff.done' : 'reconcile.signOff.unchanged', params: { case: s.repos.cases.findByKey(req.study!.id, String(req.params.case))?.name ?? String(req.params.case) } });
       res.redirect(303, backHref);
     }),
 

@@ -2,12 +2,13 @@
 // level with its state, distinguishing power, active decision and earlier decisions, the method-1
 // suggestions (distinguishing power "none", never applied automatically) with a prefilled reason,
 // and the lead's forms. Formatted for the reader's language, so the template only prints.
+import { markdownToText, renderMarkdown } from '../lib/markdown.ts';
 import type { AnalysisModel, ReductionEntry } from '../analysis/analysis.service.ts';
 import { dropsCondition, REDUCTION_METHODS } from '../analysis/analysis.rules.ts';
 import { formatNumber } from '../cases/cases.view.ts';
 import type { FieldErrors } from '../http/forms.ts';
 import type { Language, Translate } from '../lib/i18n.ts';
-import { pager, paging, queryString } from '../lib/paging.ts';
+import { pager, paging, queryString, rangeText } from '../lib/paging.ts';
 import type { ReductionPage } from './reduction.service.ts';
 
 const minute = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '');
@@ -49,6 +50,9 @@ export function reductionView(data: ReductionPage, opts: { studyId: number; t: T
     method: r.method,
     methodLabel: t(`analysis.reduction.method.${r.method}`),
     reason: r.reason,
+    /** The reason is Markdown: rendered in the log, as plain text inside a sentence. */
+    reasonHtml: renderMarkdown(r.reason),
+    reasonText: markdownToText(r.reason),
     decided: t('reduction.by', { name: r.decidedBy, at: minute(r.decidedAt) }),
     reverted: r.revertedAt ? t('reduction.by', { name: r.revertedBy ?? '', at: minute(r.revertedAt) }) : null,
   });
@@ -126,7 +130,6 @@ export function reductionView(data: ReductionPage, opts: { studyId: number; t: T
   const shown = paging(q.page, LOG_PAGE_SIZE, matching.length);
   const filterValues = { level: q.level, condition: q.condition, method: q.method, state: q.state };
   const logHref = (page: number) => `${base}${queryString({ ...filterValues, page: page > 1 ? page : null })}#reduction-log`;
-  const number = (n: number) => n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB');
   const decided = new Set(model.reductionLog.map((r) => r.condition));
 
   return {
@@ -142,7 +145,7 @@ export function reductionView(data: ReductionPage, opts: { studyId: number; t: T
       methods: [{ value: '', label: t('paging.all') }, ...REDUCTION_METHODS.map((m) => ({ value: String(m), label: t(`analysis.reduction.method.${m}`) }))],
       states: [{ value: '', label: t('paging.all') }, { value: 'active', label: t('reduction.stateActive') }, { value: 'reverted', label: t('reduction.stateReverted') }],
     },
-    logPager: pager(shown, logHref, t('paging.range', { from: number(shown.from), to: number(shown.to), total: number(shown.total) })),
+    logPager: pager(shown, logHref, rangeText(shown, t, lang)),
     levels,
     suggestions,
     withSubConditions: framework.conditions.filter((c) => parents.has(c.code)).map((c) => c.code),

@@ -32,9 +32,10 @@ import {
 } from 'docx';
 import { Marked, type Token, type Tokens } from 'marked';
 import type { Block, ReportContent, TableCell as CellData, Tone } from './reports.blocks.ts';
-import { PLACEHOLDER } from './reports.templates.ts';
+import { MARKDOWN_TEXTS, PLACEHOLDER } from './reports.templates.ts';
 import type { Report } from './reports.service.ts';
 import { translator } from '../lib/i18n.ts';
+import { markdownToText } from '../lib/markdown.ts';
 
 type Out = Paragraph | Table;
 
@@ -91,11 +92,32 @@ class DocxWriter {
     for (const m of text.matchAll(tokens.pattern)) {
       if (m.index > last) out.push(run(text.slice(last, m.index), style));
       const name = tokens.names[Number(m[1])]!;
+      const value = tokens.content.texts[name];
       if (tokens.content.blocks[name]) out.push({ placeholder: name });
-      else out.push(run(tokens.content.texts[name] ?? `{{${name}}}`, style));
+      else if (value !== undefined && MARKDOWN_TEXTS.has(name)) out.push(...this.inlineMarkdown(value, style));
+      else out.push(run(value ?? `{{${name}}}`, style));
       last = m.index + m[0].length;
     }
     if (last < text.length) out.push(run(text.slice(last), style));
+    return out;
+  }
+
+  /** User Markdown in running text (the research question): its inline formatting as runs, blocks joined by line breaks. */
+  private inlineMarkdown(source: string, style: RunStyle): Inline[] {
+    const out: Inline[] = [];
+    const add = (list: Token[] | undefined) => {
+      if (out.length) out.push(new TextRun({ text: '', break: 1 }));
+      out.push(...this.inline(list, style, null));
+    };
+    const walk = (list: Token[]) => {
+      for (const t of list) {
+        if (t.type === 'list') for (const item of (t as Tokens.List).items) walk(item.tokens);
+        else if (t.type === 'blockquote') walk((t as Tokens.Blockquote).tokens);
+        else if ('tokens' in t && Array.isArray(t.tokens) && t.type !== 'table') add(t.tokens as Token[]);
+        else if (t.type !== 'space' && t.type !== 'hr' && 'text' in t && typeof t.text === 'string') add([{ type: 'text', raw: t.text, text: t.text } as Tokens.Text]);
+      }
+    };
+    walk(lexer.lexer(source));
     return out;
   }
 
@@ -315,7 +337,7 @@ class DocxWriter {
           out.push(...this.userMarkdown(b.source));
           break;
         case 'quote':
-          out.push(new Paragraph({ indent: { left: 567 }, children: [run(b.text, { italics: true })] }));
+          out.push(new Paragraph({ indent: { left: 567 }, children: [run(markdownToText(b.text), { italics: true })] }));
           out.push(new Paragraph({ indent: { left: 567 }, children: [run(`— ${b.cite}`, { color: MUTED })] }));
           break;
         case 'list':

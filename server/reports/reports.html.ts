@@ -5,9 +5,9 @@
 // escaped, and a substituted value is never scanned again, so "{{…}}" or "<script>" in a case name or
 // narrative stays text.
 import { randomBytes } from 'node:crypto';
-import { renderMarkdown, type SafeHtml } from '../lib/markdown.ts';
+import { markdownToText, renderMarkdown, renderMarkdownInline, type SafeHtml } from '../lib/markdown.ts';
 import type { Block, ReportContent, TableCell } from './reports.blocks.ts';
-import { PLACEHOLDER } from './reports.templates.ts';
+import { MARKDOWN_TEXTS, PLACEHOLDER } from './reports.templates.ts';
 import { escapeMarkup as escapeHtml } from '../lib/escape.ts';
 
 
@@ -38,7 +38,7 @@ export function blockHtml(b: Block): string {
     case 'markdown':
       return `<div class="prose">${renderMarkdown(b.source)}</div>`;
     case 'quote':
-      return `<figure class="report-quote"><blockquote><p>${escapeHtml(b.text)}</p></blockquote><figcaption>${escapeHtml(b.cite)}</figcaption></figure>`;
+      return `<figure class="report-quote"><blockquote><p>${escapeHtml(markdownToText(b.text))}</p></blockquote><figcaption>${escapeHtml(b.cite)}</figcaption></figure>`;
     case 'list':
       return `<ul>${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
     case 'diagram':
@@ -71,6 +71,7 @@ export function renderReportHtml(template: string, content: ReportContent): Safe
     const blocks = content.blocks[name];
     if (blocks) return `<div class="report-section" data-placeholder="${escapeHtml(name)}">${blocksHtml(blocks)}</div>`;
     const value = content.texts[name];
+    if (value !== undefined && MARKDOWN_TEXTS.has(name)) return inParagraph ? `<div class="prose">${renderMarkdown(value)}</div>` : renderMarkdownInline(value);
     const text = escapeHtml(value ?? `{{${name}}}`);
     return inParagraph ? `<p>${text}</p>` : text;
   };

@@ -9,6 +9,7 @@ import type { EvidenceRow } from '../evidence/evidence.repo.ts';
 import { frameworkDiagram } from '../framework/framework.diagram.ts';
 import type { InterviewSummary } from '../interviews/interviews.repo.ts';
 import type { Language, Translate } from '../lib/i18n.ts';
+import { markdownToText } from '../lib/markdown.ts';
 import type { Framework } from '../studyfile/studyfile.schema.ts';
 // The within-case page's diagram and its line per verdict (seed 000 E.3), shared so both read alike.
 import { caseDiagram, VERDICT_STYLE } from '../within-case/within.view.ts';
@@ -399,7 +400,7 @@ export function crossCaseReportContent(d: CrossCaseReportData, t: Translate): Re
       head: [t('reports.code'), t('reports.condition'), t('reports.method'), t('reports.reason')],
       rows: model.excluded.dropped.map((code) => {
         const r = reductionOf.get(code);
-        return [cell(code, { header: true }), cell(names.get(code) ?? ''), cell(r ? t(`analysis.reduction.method.${r.method}`) : '–'), cell(r?.reason ?? '')];
+        return [cell(code, { header: true }), cell(names.get(code) ?? ''), cell(r ? t(`analysis.reduction.method.${r.method}`) : '–'), cell(markdownToText(r?.reason ?? ''))];
       }),
     });
   }

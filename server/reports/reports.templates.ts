@@ -55,6 +55,13 @@ export const PLACEHOLDERS: Record<ReportKind, readonly PlaceholderDef[]> = {
   ],
 };
 
+/**
+ * Text placeholders whose value is Markdown a user wrote (the research question): rendered with its
+ * inline formatting where it stands (bold and italics in HTML and Word, never the raw `**`), as a
+ * paragraph of its own when the placeholder stands alone on a line.
+ */
+export const MARKDOWN_TEXTS: ReadonlySet<string> = new Set(['study.question']);
+
 /** `{{ name }}`: letters and dots, spaces allowed inside the braces. */
 export const PLACEHOLDER = /\{\{\s*([A-Za-z]+(?:\.[A-Za-z]+)*)\s*\}\}/g;
 

@@ -1,11 +1,12 @@
-// Search hits as plain data: the snippet escaped, then the hit markers turned into <mark>.
+// Search hits as plain data: the snippet as plain text (the notes' Markdown syntax taken out, so
+// `**tekort**` reads "tekort"), escaped, then the hit markers turned into <mark>.
 import { escapeMarkup } from '../lib/escape.ts';
-import type { SafeHtml } from '../lib/markdown.ts';
+import { markdownToText, type SafeHtml } from '../lib/markdown.ts';
 import { HIT_END, HIT_START, type SearchRow } from './search.repo.ts';
 
-/** The snippet escaped, with the hit markers (control characters, which escaping drops) turned into <mark> first. */
+/** The snippet as plain text, escaped, with the hit markers (control characters, which escaping drops) turned into <mark> first. */
 export function snippetHtml(snippet: string): SafeHtml {
-  return snippet.split(HIT_START).map((part) => part.split(HIT_END).map(escapeMarkup).join('</mark>')).join('<mark>') as SafeHtml;
+  return markdownToText(snippet).split(HIT_START).map((part) => part.split(HIT_END).map(escapeMarkup).join('</mark>')).join('<mark>') as SafeHtml;
 }
 
 export function hitView(studyId: number, row: SearchRow) {

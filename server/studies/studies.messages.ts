@@ -64,6 +64,19 @@ export const en = {
   'requests.addedExisting': '{email} had an account already and is now a member of {study}.',
   'requests.dismissed': 'The request for {email} is dismissed.',
   'requests.gone': 'This request has been decided already.',
+  // The study navigation (server/studies/studies.nav.ts) and the header search.
+  'nav.group.overview': 'Overview',
+  'nav.group.framework': 'Framework',
+  'nav.group.fieldwork': 'Fieldwork',
+  'nav.group.rating': 'Rating',
+  'nav.group.analysis': 'Analysis',
+  'nav.group.study': 'Study',
+  'nav.page.reports': 'Reports',
+  'nav.page.settings': 'Settings',
+  'nav.menu': 'Menu',
+  'nav.breadcrumb': 'You are here',
+  'nav.search.label': 'Search this study',
+  'nav.search.submit': 'Search',
 };
 
 export const nl: Record<keyof typeof en, string> = {
@@ -129,4 +142,16 @@ export const nl: Record<keyof typeof en, string> = {
   'requests.addedExisting': '{email} had al een account en is nu lid van {study}.',
   'requests.dismissed': 'Het verzoek voor {email} is afgewezen.',
   'requests.gone': 'Over dit verzoek is al beslist.',
+  'nav.group.overview': 'Overzicht',
+  'nav.group.framework': 'Raamwerk',
+  'nav.group.fieldwork': 'Veldwerk',
+  'nav.group.rating': 'Beoordelen',
+  'nav.group.analysis': 'Analyse',
+  'nav.group.study': 'Onderzoek',
+  'nav.page.reports': 'Rapporten',
+  'nav.page.settings': 'Instellingen',
+  'nav.menu': 'Menu',
+  'nav.breadcrumb': 'U bent hier',
+  'nav.search.label': 'Zoeken in dit onderzoek',
+  'nav.search.submit': 'Zoeken',
 };

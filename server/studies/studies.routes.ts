@@ -154,7 +154,10 @@ export function studiesRoutes(s: Services, publicUrl?: string): RouteDef[] {
       const email = form.data.email;
       if (result.outcome === 'created') setFlash(req, { kind: 'success', key: 'members.createdLink', params: { email, link: setPasswordLink(req, publicUrl, result.token) } });
       else if (result.outcome === 'requested') setFlash(req, { kind: 'info', key: 'members.requested', params: { email } });
-      else setFlash(req, { kind: 'success', key: 'members.added', params: { email } });
+      else {
+        const added = s.repos.users.findByEmail(email);
+        setFlash(req, { kind: 'success', key: 'members.added', params: { name: added ? `${added.name} (${added.email})` : email } });
+      }
       res.redirect(303, `/studies/${req.study!.id}/members`);
     }),
 

@@ -53,7 +53,7 @@ describe('assigning raters to a case', () => {
     expect(ratersOf('c1')).toEqual(['ann@example.org', 'bob@example.org']);
     const page = await lead.agent.get(base);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('The raters of c1 are saved.');
+    expect(page.text).toContain('The raters of Case 1 are saved.'); // the case by name, not by key
     expect(page.text).toMatch(/Ann Researcher\s*<span class="muted">0 drafts, 0 submitted<\/span>/);
 
     // Swapping the order is a change too.

@@ -108,7 +108,7 @@ describe('authorisation of every route', () => {
   it('opens every fieldwork route to the viewer once a lead opens the fieldwork to viewers, and only then', async () => {
     const fieldworkRoutes = ctx.app.routeTable.filter((r) => r.access.kind === 'fieldwork');
     expect(fieldworkRoutes.map((r) => r.path).sort()).toEqual([
-      '/studies/:id/cases/:case/documents', '/studies/:id/documents/:doc/download', '/studies/:id/evidence',
+      '/studies/:id/cases/:case/documents', '/studies/:id/documents', '/studies/:id/documents/:doc/download', '/studies/:id/evidence',
       '/studies/:id/interviews', '/studies/:id/interviews/:interview', '/studies/:id/search',
     ]);
     // Put back what the delete routes above removed.

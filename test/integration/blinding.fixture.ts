@@ -151,6 +151,8 @@ export async function setUp() {
     '/studies/:id/evidence': ['?case=c1', '?case=c2', '?condition=1.a', '?kind=interview&q=secret', '?page=2'],
     '/studies/:id/evidence/new': [`?case=c1&source=${encodeURIComponent(`interview:${interview}`)}`],
     '/studies/:id/interviews/new': ['?case=c1'],
+    '/studies/:id/interviews': ['?case=c1', '?case=c2', '?status=held', `?role=${role}`, '?page=2'],
+    '/studies/:id/documents': ['?case=c1', '?case=c2', '?kind=plan', '?page=2'],
     '/studies/:id/interviews/:interview': ['?saved=1'],
     '/studies/:id/framework/conditions/new': ['?level=1'],
     '/studies/:id/audit': ['?before=999999', '?what=case', '?what=case:submit-ratings', '?what=case:reconcile'],

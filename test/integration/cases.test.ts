@@ -401,7 +401,7 @@ describe('attribute types', () => {
     addCase('k1', { attributes: { gr: 'ja' } });
     const res = await lead.agent.post(`${base}/attributes`).type('form').send({ _csrf: lead.csrf, key: 'gr', type: 'boolean' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('Case k1 already has the value “ja” for this attribute');
+    expect(res.text).toContain('Case K1 already has the value “ja” for this attribute'); // the case by name (K1), not by key (k1)
     // Undeclared attributes (e.g. from an imported file) are still shown, and named for the lead.
     expect(res.text).toContain('without a declared type (e.g. from an imported file): gr.');
     const researcher = await loginAs(app, 'res@example.org');

@@ -143,7 +143,7 @@ export const en = {
   'members.add': 'Add a member',
   'members.addHint': 'The email address of an existing account. An administrator creates new accounts.',
   'members.addSubmit': 'Add member',
-  'members.added': '{email} is now a member.',
+  'members.added': '{name} is now a member.',
   'members.changeRole': 'Change',
   'members.roleOf': 'Role of {name}',
   'members.roleChanged': 'The role is changed.',

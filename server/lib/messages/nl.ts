@@ -145,7 +145,7 @@ export const nl: Record<keyof typeof en, string> = {
   'members.add': 'Lid toevoegen',
   'members.addHint': 'Het e-mailadres van een bestaand account. Een beheerder maakt nieuwe accounts aan.',
   'members.addSubmit': 'Lid toevoegen',
-  'members.added': '{email} is nu lid.',
+  'members.added': '{name} is nu lid.',
   'members.changeRole': 'Wijzig',
   'members.roleOf': 'Rol van {name}',
   'members.roleChanged': 'De rol is gewijzigd.',

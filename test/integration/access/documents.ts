@@ -14,6 +14,7 @@ function addDocument(ctx: TestContext, studyId: number): string {
 
 export const documents: AccessSection = {
   table: {
+    'GET /studies/:id/documents': fieldwork,
     'GET /studies/:id/cases/:case/documents': fieldwork,
     'POST /studies/:id/cases/:case/documents': researchers,
     'GET /studies/:id/documents/:doc/download': fieldwork,
