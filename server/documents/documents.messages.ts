@@ -33,7 +33,6 @@ export const en = {
   'documents.anyKind': 'Any kind',
   'documents.noneInStudy': 'No documents yet. Upload them on a case’s documents page.',
   'documents.noneMatch': 'No document matches these filters.',
-  'documents.shown': '{from}–{to} of {total} document(s)',
   'documents.ofCase': 'All documents of {case}',
   'documents.uploadFor': 'Upload a document for {case}',
 } as const;
@@ -72,7 +71,6 @@ export const nl: Record<keyof typeof en, string> = {
   'documents.anyKind': 'Elke soort',
   'documents.noneInStudy': 'Nog geen documenten. Upload ze op de documentenpagina van een casus.',
   'documents.noneMatch': 'Geen document past bij deze filters.',
-  'documents.shown': '{from}–{to} van {total} document(en)',
   'documents.ofCase': 'Alle documenten van {case}',
   'documents.uploadFor': 'Document uploaden voor {case}',
 };

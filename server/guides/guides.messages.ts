@@ -51,8 +51,6 @@ export const en = {
   'guides.field.roles': 'Asked to',
   'guides.field.rolesHint': 'The question appears in the interview guide of each role you tick.',
   'guides.field.conditions': 'Conditions it probes',
-  'guides.field.conditionsHint': 'Condition codes separated by commas, for example 2.a, 3.b. Every code must be a condition of the framework (see the list below this field). Leave empty for an open question.',
-  'guides.conditionList': 'Conditions of the framework',
 
   'guides.rolesRequired': 'Tick at least one role.',
   'guides.unknownRole': 'Tick roles of this study only.',
@@ -148,8 +146,6 @@ export const nl: Record<keyof typeof en, string> = {
   'guides.field.roles': 'Gesteld aan',
   'guides.field.rolesHint': 'De vraag komt in de gespreksleidraad van elke rol die u aanvinkt.',
   'guides.field.conditions': 'Condities die de vraag toetst',
-  'guides.field.conditionsHint': 'Conditiecodes gescheiden door komma’s, bijvoorbeeld 2.a, 3.b. Elke code moet een conditie van het kader zijn (zie de lijst onder dit veld). Laat leeg voor een open vraag.',
-  'guides.conditionList': 'Condities van het kader',
 
   'guides.rolesRequired': 'Vink ten minste één rol aan.',
   'guides.unknownRole': 'Vink alleen rollen van dit onderzoek aan.',

@@ -10,7 +10,8 @@ import { HttpError, notFound } from '../lib/errors.ts';
 import { translator, type MessageKey } from '../lib/i18n.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import type { Services } from '../services.ts';
-import { moveSchema, questionSchema, roleSchema, sectionMoveSchema, stampSchema, type QuestionForm } from './guides.schemas.ts';
+import { moveSchema, questionSchema, roleSchema, sectionMoveSchema, splitCodes, stampSchema, type QuestionForm } from './guides.schemas.ts';
+import { conditionChoices } from '../framework/framework.view.ts';
 import { GuidesRefusal, questionStamp, type QuestionInput } from './guides.service.ts';
 import { bankView, guideView, rolesView } from './guides.view.ts';
 
@@ -25,7 +26,7 @@ interface Failed {
 interface QuestionValues {
   section: string;
   text: string;
-  conditions: string;
+  conditions: string[];
   roles: string[];
   stamp?: string;
 }
@@ -38,12 +39,13 @@ const idParam = (value: unknown): number => {
 
 const questionValuesOf = (body: unknown): QuestionValues => {
   const v = formValues(body);
-  const roles = (body as { roles?: unknown } | undefined)?.roles;
+  const { roles, conditions } = (body ?? {}) as { roles?: unknown; conditions?: unknown };
+  const list = (value: unknown) => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));
   return {
     section: v.section ?? '',
     text: v.text ?? '',
-    conditions: v.conditions ?? '',
-    roles: roles === undefined ? [] : (Array.isArray(roles) ? roles : [roles]).map(String),
+    conditions: typeof conditions === 'string' ? splitCodes(conditions) : list(conditions),
+    roles: list(roles),
     stamp: v.stamp,
   };
 };
@@ -68,11 +70,14 @@ export function guidesRoutes(s: Services): RouteDef[] {
 
   const renderQuestionForm = (req: Request, res: Response, questionId: number | null, values: QuestionValues, errors: FieldErrors = {}) => {
     const options = s.guides.formOptions(req.study!.id, questionId);
+    const study = req.study!;
+    const levels = conditionChoices(s.repos.framework.load(study.id, study.framework_title, study.framework_revision).doc);
     res.status(Object.keys(errors).length ? 422 : 200).render('guides/question', {
       title: questionId === null ? req.t('guides.newQuestion') : req.t('guides.editQuestion', { number: options.number ?? '' }),
       action: questionId === null ? `${base(req)}/questions` : `${base(req)}/questions/${questionId}`,
       questionId,
       ...options,
+      levels,
       values,
       errors,
     });
@@ -132,7 +137,7 @@ export function guidesRoutes(s: Services): RouteDef[] {
 
     /** @route GET /studies/:id/guides/questions/new */
     route('get', '/studies/:id/guides/questions/new', studyRole('lead'), (req, res) => {
-      renderQuestionForm(req, res, null, { section: String(req.query.section ?? ''), text: '', conditions: '', roles: [] });
+      renderQuestionForm(req, res, null, { section: String(req.query.section ?? ''), text: '', conditions: [], roles: [] });
     }),
 
     /** @route POST /studies/:id/guides/questions — adds a question at the end of its theme. */
@@ -151,7 +156,7 @@ export function guidesRoutes(s: Services): RouteDef[] {
       renderQuestionForm(req, res, questionId, {
         section: q.section,
         text: q.text,
-        conditions: q.conditions.map((c) => c.code).join(', '),
+        conditions: q.conditions.map((c) => c.code),
         roles: q.roleIds.map(String),
         stamp: questionStamp(q),
       });

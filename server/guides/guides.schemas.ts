@@ -24,11 +24,11 @@ export const questionSchema = z.object({
   section: z.string().trim().max(300).default(''),
   text: z.string().trim().min(1).max(5_000),
   roles: roleIds,
+  // Ticked in the condition picker (one value or several), or typed as a list of codes (a script).
   conditions: z
-    .string()
-    .max(2_000)
+    .union([z.string().max(2_000), z.array(z.string().max(30)).max(2_000)])
     .default('')
-    .transform(splitCodes)
+    .transform((v) => (Array.isArray(v) ? [...new Set(v.map((c) => c.trim()).filter(Boolean))] : splitCodes(v)))
     .refine((codes) => codes.every((c) => c.length <= 30), 'guides.badCode'),
   /** Present when editing: the question as the form showed it. */
   stamp: z.string().trim().max(64).default(''),

@@ -160,7 +160,6 @@ export function guidesService(deps: { db: Db; repos: Repos; now: () => Date }) {
       const groups = groupSections(guides.order(studyId));
       return {
         roles: guides.roles(studyId),
-        conditions: guides.conditions(studyId),
         sections: groups.map((g) => g.section).filter(Boolean),
         number: questionId === null ? null : flatten(groups).indexOf(questionId) + 1,
       };

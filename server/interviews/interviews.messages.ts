@@ -65,7 +65,6 @@ export const en = {
   'interviews.filter.anyStatus': 'Any status',
   'interviews.filter.role': 'Role',
   'interviews.filter.anyRole': 'Any role',
-  'interviews.shown': '{from}–{to} of {total} interview(s)',
   'interviews.noneMatch': 'No interview matches these filters.',
 } as const;
 
@@ -135,6 +134,5 @@ export const nl: Record<keyof typeof en, string> = {
   'interviews.filter.anyStatus': 'Elke status',
   'interviews.filter.role': 'Rol',
   'interviews.filter.anyRole': 'Elke rol',
-  'interviews.shown': '{from}–{to} van {total} interview(s)',
   'interviews.noneMatch': 'Geen interview past bij deze filters.',
 };

@@ -16,8 +16,8 @@ describe('catalogues', () => {
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
-    expect(translate('nl', 'members.added', { email: 'a@b.nl' })).toBe('a@b.nl is nu lid.');
-    expect(translate('en', 'members.added')).toBe('{email} is now a member.');
+    expect(translate('nl', 'members.added', { name: 'a@b.nl' })).toBe('a@b.nl is nu lid.');
+    expect(translate('en', 'members.added')).toBe('{name} is now a member.');
   });
 });
 
