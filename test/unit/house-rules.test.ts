@@ -58,4 +58,16 @@ describe('house rules', () => {
     });
     expect(offenders).toEqual([]);
   });
+
+  it('every style sheet closes each block it opens (an open @media block swallows every rule after it)', () => {
+    const unbalanced = filesUnder('public/css', '.css').filter((f) => {
+      let depth = 0;
+      for (const ch of fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')) {
+        depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+        if (depth < 0) return true;
+      }
+      return depth !== 0;
+    });
+    expect(unbalanced).toEqual([]);
+  });
 });
