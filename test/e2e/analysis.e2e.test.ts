@@ -165,7 +165,9 @@ describe.skipIf(availability.skip)('the within-case analysis and the cross-case 
     const form = page.locator('form.explanation-form');
     await field(form, 'Narrative').fill('x'.repeat(100_001));
     await form.getByRole('button', { name: 'Save the explanation degree' }).click();
-    await page.getByText('Use at most 100000 characters.').waitFor();
+    // The message at the top (the error summary) and on the field.
+    await page.getByText('Use at most 100000 characters.').first().waitFor();
+    expect(await page.getByText('Use at most 100000 characters.').count()).toBe(2);
     expect((await field(form, 'Narrative').inputValue()).length).toBe(100_001);
     await a11y.scan(page, 'within-case analysis, refused');
 

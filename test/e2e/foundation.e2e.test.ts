@@ -3,7 +3,7 @@
 // do. Every distinct page is scanned with axe-core; a failing test leaves a screenshot in test-results/.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, closeSuite, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, screenshotPages, closeSuite, stopAfterFirstFailure, startServer, type RunningServer, studyNav } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
@@ -169,7 +169,7 @@ describe.skipIf(availability.skip)('foundation golden path in a browser', () => 
 
   test('on the Members page the administrator adds the second account as researcher and it appears in the table', async () => {
     const page = adminPage;
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Members' }).click();
+    await studyNav(page, 'Study', 'Members');
     await page.waitForURL(url(`${studyPath}/members`));
     await page.getByRole('heading', { level: 2, name: 'Add a member' }).waitFor();
     await a11y.scan(page);
@@ -179,7 +179,7 @@ describe.skipIf(availability.skip)('foundation golden path in a browser', () => 
     await page.getByRole('button', { name: 'Add member' }).click();
 
     await page.waitForURL(url(`${studyPath}/members`));
-    expect(await page.getByRole('status').innerText()).toContain(`${RESEARCHER.email} is now a member.`);
+    expect(await page.getByRole('status').innerText()).toContain(`${RESEARCHER.name} (${RESEARCHER.email}) is now a member.`);
     const row = page.getByRole('row').filter({ hasText: RESEARCHER.email });
     expect(await row.count()).toBe(1);
     expect(await row.getByRole('cell').first().innerText()).toBe(RESEARCHER.name);
@@ -260,12 +260,13 @@ describe.skipIf(availability.skip)('foundation golden path in a browser', () => 
     await row.getByRole('link', { name: STUDY.title }).click();
     await page.waitForURL(url(studyPath));
     await page.getByRole('heading', { level: 1, name: STUDY.title }).waitFor();
-    const studyNav = page.getByRole('navigation', { name: 'Study' });
-    expect(await studyNav.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
-    expect(await studyNav.getByRole('link', { name: 'Study settings' }).count()).toBe(0);
     await a11y.scan(page, 'study overview as researcher');
 
-    await studyNav.getByRole('link', { name: 'Members' }).click();
+    await studyNav(page, 'Study', 'Members');
+    // A researcher's Study group has no audit log and no settings.
+    const sections = page.getByRole('navigation', { name: 'Study', exact: true });
+    expect(await sections.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    expect(await sections.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     await page.waitForURL(url(`${studyPath}/members`));
     await page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
     expect(await page.getByRole('row').filter({ hasText: RESEARCHER.email }).innerText()).toContain('researcher');

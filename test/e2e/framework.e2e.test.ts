@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, closeSuite, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, closeSuite, stopAfterFirstFailure, startServer, type RunningServer, studyNav } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
@@ -106,7 +106,7 @@ describe.skipIf(availability.skip)('framework and study files in a browser', () 
     await page.getByRole('heading', { level: 1, name: STUDY_TITLE }).waitFor();
     expect(await page.getByRole('status').innerText()).toContain('The study is created; you are its lead.');
 
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Framework', exact: true }).click();
+    await studyNav(page, 'Framework', 'Framework');
     await page.waitForURL(url(`${studyPath}/framework`));
     const h1 = await page.getByRole('heading', { level: 1 }).innerText();
     expect(h1).toMatch(/^Framework: .+/);
@@ -154,13 +154,13 @@ describe.skipIf(availability.skip)('framework and study files in a browser', () 
     await researcherPage.waitForURL(url('/studies'));
 
     await page.goto(url(studyPath));
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Members' }).click();
+    await studyNav(page, 'Study', 'Members');
     await page.waitForURL(url(`${studyPath}/members`));
     await field(page, 'Email address').fill(RESEARCHER.email);
     await field(page, 'Role').selectOption({ label: 'researcher' });
     await page.getByRole('button', { name: 'Add member' }).click();
     await page.waitForURL(url(`${studyPath}/members`));
-    expect(await page.getByRole('status').innerText()).toContain(`${RESEARCHER.email} is now a member.`);
+    expect(await page.getByRole('status').innerText()).toContain(`${RESEARCHER.name} (${RESEARCHER.email}) is now a member.`);
     expect(await field(page, `Role of ${RESEARCHER.name}`).inputValue()).toBe('researcher');
   });
 

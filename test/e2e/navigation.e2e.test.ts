@@ -141,7 +141,7 @@ describe.skipIf(availability.skip)('the study navigation on the demo study, in a
     await page.goto(url(`${studyPath}/interviews`));
     const all = await page.locator('table.interviews tbody tr').count();
     expect(all).toBe(50);
-    expect(await page.getByRole('navigation', { name: 'Pages of Interviews' }).isVisible()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Pages' }).isVisible()).toBe(true);
     const firstCase = await page.locator('#f-case option').nth(1).textContent();
     await page.locator('#f-case').selectOption({ label: firstCase! });
     await page.getByRole('button', { name: 'Show' }).click();

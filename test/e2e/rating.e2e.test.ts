@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, field, launchBrowser, closeSuite, stopAfterFirstFailure, startServer, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, field, launchBrowser, closeSuite, stopAfterFirstFailure, startServer, type RunningServer, studyNav } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
@@ -136,7 +136,7 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
   /** Opens "My cases" of the study and follows "Rate" of the case to the rating form. */
   const openRatingForm = async (page: Page, checkRow?: (row: Locator) => Promise<void>): Promise<void> => {
     await page.goto(url(studyPath));
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'My cases' }).click();
+    await studyNav(page, 'Rating', 'My cases');
     await page.waitForURL(url(`${studyPath}/my-cases`));
     await page.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: CASE.name });
@@ -191,7 +191,7 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
     await page.getByRole('heading', { level: 1, name: STUDY_TITLE }).waitFor();
     expect(await page.getByRole('status').innerText()).toContain('The study file is imported.');
 
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Assignment' }).click();
+    await studyNav(page, 'Rating', 'Assignment');
     await page.waitForURL(url(`${studyPath}/assignment`));
     await page.getByRole('heading', { level: 1, name: 'Assignment of raters' }).waitFor();
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${CASE.name}`) }) });
@@ -392,7 +392,7 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
       '/studies/:id/assignment [en] ',
       '/studies/:id/my-cases [en] ',
       `/studies/:id/cases/${CASE.key}/rate [en] rating form, editable`,
-      `/studies/:id/cases/${CASE.key}/rate/submit [en] rating form, submit refused`,
+      `/studies/:id/cases/${CASE.key}/rate/submit [en] +flash rating form, submit refused`,
       `/studies/:id/cases/${CASE.key}/rate [en] +flash rating form, read-only`,
       `/studies/:id/cases/${CASE.key}/ratings [en] ratings page, blind`,
       `/studies/:id/cases/${CASE.key}/ratings [en] ratings page, open`,

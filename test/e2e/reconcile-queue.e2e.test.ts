@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, RESULTS_DIR, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, RESULTS_DIR, startServer, stopAfterFirstFailure, type RunningServer, studyNav } from '../helpers/browser.ts';
 import { kader } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
@@ -74,7 +74,7 @@ describe.skipIf(availability.skip)('the reconciliation queue of the demo study, 
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(url('/studies'));
     await page.goto(url(studyPath));
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Reconciliation' }).click();
+    await studyNav(page, 'Rating', 'Reconciliation');
     await page.waitForURL(url(queuePath()));
     await page.getByRole('heading', { level: 1, name: 'Reconciliation' }).waitFor();
     // Open items only, by default; every row on the page is open.

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, prepareStudy, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, prepareStudy, startServer, stopAfterFirstFailure, type RunningServer, studyNav } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
@@ -107,7 +107,7 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
    */
   const rateAndSubmit = async (page: Page, who: 'a' | 'b') => {
     await page.goto(url(studyPath));
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'My cases' }).click();
+    await studyNav(page, 'Rating', 'My cases');
     await page.waitForURL(url(`${studyPath}/my-cases`));
     await page.getByRole('row').filter({ hasText: CASE.name }).getByRole('link', { name: `Rate ${CASE.name}` }).click();
     await page.waitForURL(url(ratePath()));
@@ -160,7 +160,7 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
     ({ context: lead, page: leadPage } = await logIn(LEAD));
     const page = leadPage;
     await page.goto(url(studyPath));
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Reconciliation' }).click();
+    await studyNav(page, 'Rating', 'Reconciliation');
     await page.waitForURL(url(queuePath()));
     await page.getByRole('heading', { level: 1, name: 'Reconciliation' }).waitFor();
     expect(await page.getByRole('heading', { level: 2, name: /^Items: / }).innerText()).toBe('Items: 2 open, 0 resolved');
@@ -265,7 +265,7 @@ describe.skipIf(availability.skip)('reconciling one case rated by two raters, in
   test('rater A opens the item from the queue and reads the lead’s message; a rater records no final score', async () => {
     const page = pageA;
     await page.goto(url(studyPath));
-    await page.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Reconciliation' }).click();
+    await studyNav(page, 'Rating', 'Reconciliation');
     await page.waitForURL(url(queuePath()));
     expect(await page.locator('details.recon-bulk').count()).toBe(0);
     expect(await caseHead(page).getByRole('button').count()).toBe(0);

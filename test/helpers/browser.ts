@@ -155,7 +155,7 @@ export class A11yScanner {
     const pathKey = url.pathname.replace(/\/set-password\/[^/]+/, '/set-password/:token').replace(/\/\d+(?=\/|$)/g, '/:id');
     const state = await page.evaluate(() => ({
       lang: document.documentElement.lang,
-      flash: document.querySelector('.flash') !== null,
+      flash: document.querySelector('.flash, .error-summary') !== null,
       title: document.title,
     }));
     const key = `${pathKey} [${state.lang}]${state.flash ? ' +flash' : ''} ${label ?? state.title}`;
@@ -216,4 +216,17 @@ export async function screenshotPages(testName: string, pages: Page[]): Promise<
   }
   if (files.length) console.warn(`screenshot(s) of the failed test "${testName}":\n  ${files.join('\n  ')}`);
   return files;
+}
+
+/**
+ * Goes to a study page through the study navigation as a user does: the group's tab (Overview ·
+ * Framework · Fieldwork · Rating · Analysis · Study), then the page in the group's row below it.
+ */
+export async function studyNav(page: Page, group: string, link: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Study', exact: true });
+  await nav.locator('.nav-groups').getByRole('link', { name: group, exact: true }).click();
+  await page.waitForLoadState();
+  // A group of one page (a researcher's Study: Members) has no row of pages: its tab led there.
+  const inRow = nav.locator('.nav-pages').getByRole('link', { name: link, exact: true });
+  if ((await inRow.count()) > 0 && (await inRow.getAttribute('aria-current')) !== 'page') await inRow.click();
 }
