@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, RESULTS_DIR, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, reviewScreenshots } from '../helpers/browser.ts';
 import { kader } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
@@ -17,8 +17,6 @@ const PASSWORD = 'kader-demo';
 const LEAD = 'demo-lead@kader.example';
 const RATER2 = 'demo-rater2@kader.example';
 const VIEWER = 'demo-viewer@kader.example';
-const SCREENSHOTS = path.join(RESULTS_DIR, 'screenshots');
-const WIDTHS = [1366, 1024, 390] as const;
 
 describe.skipIf(availability.skip)('the study dashboard and "Waiting for you" on the demo study, in a browser', () => {
   let server: RunningServer;
@@ -50,16 +48,6 @@ describe.skipIf(availability.skip)('the study dashboard and "Waiting for you" on
   const nextSteps = async (page: Page, phase: string) =>
     (await rowsOf(page, phase).locator('td.dash-next').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').split(' · ')[0]!.trim());
 
-  const shoot = async (page: Page, name: string) => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-      // The page itself never scrolls sideways: only the matrix does.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
-    }
-    await page.setViewportSize({ width: 1366, height: 900 });
-  };
 
   beforeAll(async () => {
     if (availability.failure) throw new Error(availability.failure);
@@ -105,7 +93,7 @@ describe.skipIf(availability.skip)('the study dashboard and "Waiting for you" on
     const counts = await page.locator('.dash-phases .dash-count').allInnerTexts();
     expect(counts.map(Number)).toEqual([15, 0, 1, 10, 4]);
     await a11y.scan(page, 'dashboard, lead');
-    await shoot(page, 'dashboard');
+    await reviewScreenshots(page, 'dashboard');
 
     // The next step's link leads to the case's reconciliation.
     const reconcile = rowsOf(page, 'reconciliation').locator('td.dash-next a', { hasText: /^Reconcile/ }).first();
@@ -151,7 +139,7 @@ describe.skipIf(availability.skip)('the study dashboard and "Waiting for you" on
     const rate = toRate.getByRole('link', { name: /^Rate / });
     expect(await rate.count()).toBe(1);
     await a11y.scan(page, 'waiting for you, rater');
-    await shoot(page, 'waiting');
+    await reviewScreenshots(page, 'waiting');
     await page.goto(url(studyPath));
     await matrix(page).waitFor();
     expect(await nextSteps(page, 'rating')).toEqual(['Rate']);

@@ -7,14 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, RESULTS_DIR, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, reviewScreenshots } from '../helpers/browser.ts';
 import { kader } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
 const LEAD = { email: 'demo-lead@kader.example', password: 'kader-demo' };
 const ADMIN = { email: 'lists-admin@example.org', name: 'Lists Admin', password: 'the lists admin passphrase' };
-const WIDTHS = [1366, 1024, 390] as const;
-const SCREENSHOTS = path.join(RESULTS_DIR, 'screenshots');
 
 describe.skipIf(availability.skip)('long lists of the demo study in a browser', () => {
   let server: RunningServer;
@@ -26,17 +24,6 @@ describe.skipIf(availability.skip)('long lists of the demo study in a browser', 
   const a11y = new A11yScanner();
   const url = (p: string) => `${server.baseUrl}${p}`;
 
-  /** Full-page screenshots at every width, and no page wider than the window. */
-  async function screenshots(name: string): Promise<void> {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(scrollWidth, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1366, height: 900 });
-  }
   const range = () => page.locator('.list-range').first().innerText();
 
   beforeAll(async () => {
@@ -73,7 +60,7 @@ describe.skipIf(availability.skip)('long lists of the demo study in a browser', 
     expect(await page.locator('.evidence-list > li').count()).toBe(25);
     expect(await page.getByRole('link', { name: 'Add evidence' }).count()).toBe(1);
     await a11y.scan(page, 'evidence list');
-    await screenshots('evidence');
+    await reviewScreenshots(page, 'evidence');
 
     // Page 2 by its number, then the next page.
     const pages = page.getByRole('navigation', { name: 'Pages' });
@@ -116,7 +103,7 @@ describe.skipIf(availability.skip)('long lists of the demo study in a browser', 
     expect(await page.locator('table.reduction-log tbody tr').count()).toBe(1);
     expect(await range()).toBe('1–1 of 1');
     await a11y.scan(page, 'reduction');
-    await screenshots('reduction');
+    await reviewScreenshots(page, 'reduction');
     await field(page, 'State').selectOption({ label: 'Reverted' });
     await page.locator('#reduction-log').locator('xpath=..').getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/state=reverted/);
@@ -130,7 +117,7 @@ describe.skipIf(availability.skip)('long lists of the demo study in a browser', 
     const first = page.locator('table.audit tbody tr').first();
     expect(await first.innerText()).not.toMatch(/[{}"]/);
     await a11y.scan(page, 'audit log');
-    await screenshots('audit');
+    await reviewScreenshots(page, 'audit');
 
     await field(page, 'Kind of change').selectOption({ label: 'Case: final score decided' });
     await page.getByRole('button', { name: 'Show' }).click();

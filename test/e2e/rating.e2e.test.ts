@@ -77,8 +77,6 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
   /** The section of one condition on the rating form. */
   const section = (page: Page, code: string) => page.locator(`section[data-condition="${code}"]`);
   const scoreGroup = (page: Page, code: string) => page.getByRole('group', { name: `Score for ${code}` });
-  const radio = (page: Page, code: string, value: string): Locator =>
-    section(page, code).locator(`input[type="radio"][name="score:${code}"][value="${value}"]`);
   /** The value of the checked score of a condition ('' when none is). */
   const checkedScore = (page: Page, code: string) =>
     section(page, code).evaluate((el, name) => (el.querySelector(`input[type="radio"][name="${name}"]:checked`) as HTMLInputElement | null)?.value ?? '', `score:${code}`);
@@ -101,15 +99,6 @@ describe.skipIf(availability.skip)('blind rating of one case by two raters in a 
       return fields.get('c') === code && check(fields);
     });
 
-  const logIn = async (context: BrowserContext, who: { email: string; password: string }): Promise<Page> => {
-    const page = await context.newPage();
-    await page.goto(url('/login'));
-    await field(page, 'Email address').fill(who.email);
-    await field(page, 'Password').fill(who.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(url('/studies'));
-    return page;
-  };
 
   /** Creates an account on /admin/users; the one-time link opened in a new context sets its password. */
   const createAccount = async (who: { name: string; email: string; password: string }): Promise<BrowserContext> => {

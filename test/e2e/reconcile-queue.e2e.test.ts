@@ -11,13 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, RESULTS_DIR, startServer, stopAfterFirstFailure, type RunningServer, studyNav } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, studyNav, reviewScreenshots } from '../helpers/browser.ts';
 import { kader } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
 const LEAD = { email: 'demo-lead@kader.example', password: 'kader-demo', name: 'Lotte de Graaf' };
-const WIDTHS = [1366, 1024, 390] as const;
-const SCREENSHOTS = path.join(RESULTS_DIR, 'screenshots');
 
 describe.skipIf(availability.skip)('the reconciliation queue of the demo study, in a browser', () => {
   let server: RunningServer;
@@ -33,20 +31,6 @@ describe.skipIf(availability.skip)('the reconciliation queue of the demo study, 
   const queuePath = () => `${studyPath}/reconcile`;
   const group = (key: string) => page.locator(`section.recon-case[data-case="${key}"]`);
 
-  /**
-   * Full-page screenshots at each width, to test-results/screenshots/<name>-<width>.png; at each width
-   * nothing may stick out sideways. Back to 1366 afterwards.
-   */
-  const screenshots = async (name: string) => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, `${name} at ${width} px sticks out sideways`).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1366, height: 900 });
-  };
 
   beforeAll(async () => {
     if (availability.failure) throw new Error(availability.failure);
@@ -103,7 +87,7 @@ describe.skipIf(availability.skip)('the reconciliation queue of the demo study, 
     console.info(`the demo's reconciliation queue at 1366 px: ${height} px high`);
     expect(height).toBeLessThan(4_000);
     await a11y.scan(page, 'reconcile queue, open');
-    await screenshots('reconcile-queue');
+    await reviewScreenshots(page, 'reconcile-queue');
   });
 
   test('the lead previews the bulk rule: the list of exactly the items it would change; cancelling changes nothing', async () => {
@@ -117,7 +101,7 @@ describe.skipIf(availability.skip)('the reconciliation queue of the demo study, 
     expect(await table.locator('tbody > tr').count()).toBe(count);
     expect(await table.getByRole('columnheader').allInnerTexts()).toEqual(['Case', 'Condition', 'Scores', 'Final score by the rule']);
     await a11y.scan(page, 'reconcile bulk preview');
-    await screenshots('reconcile-bulk-preview');
+    await reviewScreenshots(page, 'reconcile-bulk-preview');
     await page.getByRole('link', { name: 'Cancel' }).click();
     await page.waitForURL(url(queuePath()));
     expect(await page.locator('details.recon-bulk > summary').innerText()).toContain(`(${count})`);
@@ -140,7 +124,7 @@ describe.skipIf(availability.skip)('the reconciliation queue of the demo study, 
     const thread = await page.locator('#thread').boundingBox();
     expect(thread!.x).toBeGreaterThan(scores!.x + scores!.width);
     await a11y.scan(page, 'reconcile item, open');
-    await screenshots('reconcile-item');
+    await reviewScreenshots(page, 'reconcile-item');
     await page.setViewportSize({ width: 390, height: 900 });
     const stacked = [await page.getByRole('table', { name: 'The submitted ratings side by side' }).boundingBox(), await page.locator('#thread').boundingBox()];
     expect(stacked[1]!.y).toBeGreaterThan(stacked[0]!.y + stacked[0]!.height); // on a phone, below them

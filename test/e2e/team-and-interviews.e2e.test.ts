@@ -9,14 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadTemplate } from '../../server/framework/templates.ts';
-import { A11yScanner, RESULTS_DIR, browserAvailability, closeSuite, field, launchBrowser, prepareStudy, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, prepareStudy, startServer, stopAfterFirstFailure, type RunningServer, reviewScreenshots, SCREENSHOTS_DIR } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 
 const LEAD = { name: 'Lotte Lead', email: 'team-lead@example.org', password: 'the lead sets up the team' };
 const RESEARCHER = { name: 'Rik Researcher', email: 'team-rik@example.org', password: 'rik does the fieldwork' };
-const WIDTHS = [1366, 1024, 390];
-const SCREENSHOTS = path.join(RESULTS_DIR, 'screenshots');
 
 function studyFile() {
   const file = loadTemplate('bijstand')!;
@@ -43,17 +41,6 @@ describe.skipIf(availability.skip)('interview status steps, the condition picker
   const interviewPath = () => `${studyPath}/interviews/dordrecht-1`;
   const today = new Date().toISOString().slice(0, 10);
 
-  const screenshots = async (name: string) => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-      // Nothing may stick out sideways at any width.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    }
-    await page.setViewportSize({ width: 1366, height: 900 });
-  };
   const step = async (button: string, on?: string) => {
     const form = page.locator('form.next-step-form');
     if (on !== undefined) await form.locator('input[name="on"]').fill(on);
@@ -94,7 +81,7 @@ describe.skipIf(availability.skip)('interview status steps, the condition picker
     // "Held" starts at the interview's own date, which has passed.
     expect(await field(page, 'Held on').inputValue()).toBe('2024-03-12');
     await a11y.scan(page, 'interview page, planned');
-    await screenshots('interview');
+    await reviewScreenshots(page, 'interview');
 
     expect(await step('Mark as held')).toBe(303);
     expect(await page.getByRole('status').innerText()).toContain('Status: held, on 2024-03-12.');
@@ -151,8 +138,8 @@ describe.skipIf(availability.skip)('interview status steps, the condition picker
     expect(await picker.locator('label.choice:visible').count()).toBeGreaterThan(10);
     await a11y.scan(page, 'interview form with the picker');
     await page.setViewportSize({ width: 390, height: 900 });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'interview-form-390.png'), fullPage: false });
+    fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'interview-form-390.png'), fullPage: false });
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 
@@ -173,6 +160,6 @@ describe.skipIf(availability.skip)('interview status steps, the condition picker
     const pending = page.locator('section.account-requests');
     expect(await pending.innerText()).toContain('Gert Gast');
     await a11y.scan(page, 'members with a request');
-    await screenshots('members');
+    await reviewScreenshots(page, 'members');
   });
 });

@@ -230,3 +230,23 @@ export async function studyNav(page: Page, group: string, link: string): Promise
   const inRow = nav.locator('.nav-pages').getByRole('link', { name: link, exact: true });
   if ((await inRow.count()) > 0 && (await inRow.getAttribute('aria-current')) !== 'page') await inRow.click();
 }
+
+/** Where the browser tests leave full-page screenshots of the main pages for review, and at which widths. */
+export const SCREENSHOTS_DIR = path.join(RESULTS_DIR, 'screenshots');
+export const REVIEW_WIDTHS = [1366, 1024, 390] as const;
+
+/**
+ * Full-page screenshots of the page at every review width, to test-results/screenshots/<name>-<width>.png;
+ * at no width may the page itself scroll sideways (a wide table scrolls in its own box). Back to
+ * 1366 px afterwards.
+ */
+export async function reviewScreenshots(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  for (const width of REVIEW_WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}-${width}.png`), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
