@@ -211,7 +211,7 @@ CREATE TABLE login_failures (
   email   TEXT    NOT NULL COLLATE NOCASE,
   address TEXT    NOT NULL,
   at      INTEGER NOT NULL                  -- milliseconds since the epoch
-) STRICT;
+, failed INTEGER NOT NULL DEFAULT 1 CHECK (failed IN (0, 1))) STRICT;
 
 CREATE TABLE memberships (
   study_id   INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
@@ -431,6 +431,8 @@ CREATE INDEX interview_interviewers_user ON interview_interviewers (user_id);
 CREATE INDEX interview_roles_role ON interview_roles (role_id);
 
 CREATE INDEX interviews_case ON interviews (case_id, date);
+
+CREATE INDEX login_failures_address ON login_failures (address, at) WHERE failed = 1;
 
 CREATE INDEX login_failures_key ON login_failures (email, address, at);
 

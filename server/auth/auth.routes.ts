@@ -41,9 +41,12 @@ export function authRoutes(s: Services): RouteDef[] {
         return renderInvalid(res, 'auth/login', loginView(req), { _form: { key: 'login.tooMany', params: { minutes } } }, req.body, 429);
       }
       // Count the attempt before the slow password check, so parallel guesses cannot slip past the limit.
-      s.loginThrottle.recordFailure(email, address);
+      const attempt = s.loginThrottle.beginAttempt(email, address);
       s.users.authenticate(email, form.data.password).then(async (user) => {
-        if (!user) return renderInvalid(res, 'auth/login', loginView(req), { _form: { key: 'login.failed' } }, req.body, 401);
+        if (!user) {
+          s.loginThrottle.recordFailure(attempt);
+          return renderInvalid(res, 'auth/login', loginView(req), { _form: { key: 'login.failed' } }, req.body, 401);
+        }
         s.loginThrottle.recordSuccess(email, address);
         await logIn(req, toAuthUser(user));
         res.redirect(303, safeNext(req.body.next));

@@ -3,7 +3,11 @@
 //   refused (guessing one account's password);
 // - per address: after `maxFailuresPerAddress` for any accounts from one address, the address is
 //   refused for every account (password spraying: one password tried against many accounts).
-// A refusal lasts until enough failures leave the window. A successful login clears only that
+// An attempt counts against its account and address as soon as it begins (beginAttempt), so
+// parallel guesses cannot slip past that limit during the slow password check; against the address
+// alone only once it has failed (recordFailure), so many people signing in at once from one office
+// address do not lock each other out. A refusal lasts until enough failures leave the window. A
+// successful login clears only that
 // account's failures from that address: a sprayer who owns one valid account cannot empty the
 // address count of the failures they made against the others.
 import type { Db } from '../lib/db.ts';
@@ -21,9 +25,10 @@ export function loginThrottle(db: Db, options: LoginThrottleOptions) {
     .prepare<[string, string, number, number], number>('SELECT at FROM login_failures WHERE email = ? AND address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?')
     .pluck();
   const addressLimitAt = db
-    .prepare<[string, number, number], number>('SELECT at FROM login_failures WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?')
+    .prepare<[string, number, number], number>('SELECT at FROM login_failures WHERE address = ? AND at > ? AND failed = 1 ORDER BY at DESC LIMIT 1 OFFSET ?')
     .pluck();
-  const insert = db.prepare<[string, string, number]>('INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)');
+  const insert = db.prepare<[string, string, number]>('INSERT INTO login_failures (email, address, at, failed) VALUES (?, ?, ?, 0)');
+  const fail = db.prepare<[number]>('UPDATE login_failures SET failed = 1 WHERE id = ?');
   const clear = db.prepare<[string, string]>('DELETE FROM login_failures WHERE email = ? AND address = ?');
   const prune = db.prepare<[number]>('DELETE FROM login_failures WHERE at <= ?');
 
@@ -38,10 +43,16 @@ export function loginThrottle(db: Db, options: LoginThrottleOptions) {
       ) + options.windowMs;
       return until > now ? Math.max(1, Math.ceil((until - now) / 60_000)) : 0;
     },
-    recordFailure(email: string, address: string): void {
+    /** Counts an attempt against its account from this address at once; returns it for recordFailure. */
+    beginAttempt(email: string, address: string): number {
       const now = options.now();
-      insert.run(email, address, now);
+      const id = Number(insert.run(email, address, now).lastInsertRowid);
       if (Math.random() < 0.01) prune.run(now - options.windowMs);
+      return id;
+    },
+    /** The attempt failed: it now counts against its address too. */
+    recordFailure(attempt: number): void {
+      fail.run(attempt);
     },
     /** Forgets this account's failures from this address (they were the user's own typing errors). */
     recordSuccess(email: string, address: string): void {

@@ -202,7 +202,7 @@ describe.skipIf(availability.skip)('the within-case analysis and the cross-case 
     for (const expected of [
       '/studies/:id/cases/zwolle/analysis [en] within-case analysis',
       '/studies/:id/cases/zwolle/analysis [en] +flash within-case analysis, saved',
-      '/studies/:id/cases/zwolle/analysis [en] within-case analysis, refused',
+      '/studies/:id/cases/zwolle/analysis [en] +flash within-case analysis, refused',
       '/studies/:id/cases/kampen/analysis [en] within-case analysis, open item',
       '/studies/:id/cases/almelo/analysis [en] within-case analysis, not submitted',
       ...(crossCase === 'scanned' ? ['/studies/:id/cross-case [en] cross-case'] : []),

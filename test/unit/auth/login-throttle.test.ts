@@ -15,7 +15,7 @@ function throttle() {
 describe('loginThrottle', () => {
   it('refuses one account from one address after maxFailures, until its failures leave the window', () => {
     const { t, wait } = throttle();
-    for (let i = 0; i < 3; i++) t.recordFailure('a@example.org', '10.0.0.1');
+    for (let i = 0; i < 3; i++) t.recordFailure(t.beginAttempt('a@example.org', '10.0.0.1'));
     expect(t.blockedForMinutes('a@example.org', '10.0.0.1')).toBe(15);
     expect(t.blockedForMinutes('a@example.org', '10.0.0.2')).toBe(0);
     expect(t.blockedForMinutes('b@example.org', '10.0.0.1')).toBe(0);
@@ -27,7 +27,7 @@ describe('loginThrottle', () => {
     const { t, wait } = throttle();
     // Six failures, one a minute, each against another account: the limit is five.
     for (let i = 0; i < 6; i++) {
-      t.recordFailure(`user${i}@example.org`, '10.0.0.1');
+      t.recordFailure(t.beginAttempt(`user${i}@example.org`, '10.0.0.1'));
       wait(MINUTE);
     }
     expect(t.blockedForMinutes('fresh@example.org', '10.0.0.1')).toBe(10);
@@ -39,12 +39,24 @@ describe('loginThrottle', () => {
 
   it('a success forgets that account’s failures from that address only, so it cannot clear the address of failures against others', () => {
     const { t } = throttle();
-    for (let i = 0; i < 4; i++) t.recordFailure(`user${i}@example.org`, '10.0.0.1');
-    t.recordFailure('own@example.org', '10.0.0.1');
+    for (let i = 0; i < 4; i++) t.recordFailure(t.beginAttempt(`user${i}@example.org`, '10.0.0.1'));
+    t.recordFailure(t.beginAttempt('own@example.org', '10.0.0.1'));
     expect(t.blockedForMinutes('fresh@example.org', '10.0.0.1')).toBe(15);
     t.recordSuccess('own@example.org', '10.0.0.1');
     expect(t.blockedForMinutes('fresh@example.org', '10.0.0.1')).toBe(0);
-    t.recordFailure('user9@example.org', '10.0.0.1');
+    t.recordFailure(t.beginAttempt('user9@example.org', '10.0.0.1'));
     expect(t.blockedForMinutes('fresh@example.org', '10.0.0.1')).toBe(15);
+  });
+
+  it('counts an attempt against its account at once, but against its address only once it failed (fifty colleagues behind one address sign in together)', () => {
+    const { t } = throttle();
+    // Attempts still being checked: the account's limit already holds…
+    for (let i = 0; i < 3; i++) t.beginAttempt('a@example.org', '10.0.0.1');
+    expect(t.blockedForMinutes('a@example.org', '10.0.0.1')).toBe(15);
+    // …but fifty people signing in at once from one address do not block it for anyone.
+    for (let i = 0; i < 50; i++) t.beginAttempt(`colleague${i}@example.org`, '10.0.0.9');
+    expect(t.blockedForMinutes('colleague50@example.org', '10.0.0.9')).toBe(0);
+    for (let i = 0; i < 50; i++) t.recordSuccess(`colleague${i}@example.org`, '10.0.0.9');
+    expect(t.blockedForMinutes('colleague50@example.org', '10.0.0.9')).toBe(0);
   });
 });
