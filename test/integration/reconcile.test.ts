@@ -160,6 +160,10 @@ describe('final scores', () => {
     expect(outOfScale.status).toBe(422);
     expect(outOfScale.text).toContain('Choose a score from 1 to 5, or cannot judge.');
     expect(outOfScale.text).toContain('Discussed on the phone');
+    // The summary at the top links to the field that is wrong (issue 14.7).
+    expect(outOfScale.text).toMatch(/<div class="error-summary"[^>]*role="alert"/);
+    expect(outOfScale.text).toContain('<a href="#f-score">Record the final score: Choose a score from 1 to 5, or cannot judge.</a>');
+    expect(outOfScale.text).toContain('<fieldset id="f-score" class="has-error"');
 
     const ok = await lead.agent.post(item('c1', '2.a')).type('form').send({ _csrf: lead.csrf, score: '3', note: 'Discussed: the *policy* is strict.' });
     expect(ok.status).toBe(303);
