@@ -1,4 +1,5 @@
 // Reconciliation as plain data for the templates, and the final scores as CSV.
+import { pager, paging } from '../lib/paging.ts';
 import { toCsv } from '../lib/csv.ts';
 import type { Translate } from '../lib/i18n.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
@@ -56,9 +57,9 @@ export function queueView(data: QueueData, filters: QueueFilters, base: string, 
     const rows = rowsOf.get(c.id) ?? [];
     return rows.length ? rows.map((row, index) => ({ c, row, index })) : [{ c, row: null, index: 0 }];
   });
-  const pages = Math.max(1, Math.ceil(slots.length / QUEUE_PAGE_ROWS));
-  const page = Math.min(filters.page, pages);
-  const onPage = slots.slice((page - 1) * QUEUE_PAGE_ROWS, page * QUEUE_PAGE_ROWS);
+  const paged = paging(filters.page, QUEUE_PAGE_ROWS, slots.length);
+  const { page } = paged;
+  const onPage = slots.slice(paged.offset, paged.offset + paged.size);
   const parts: { c: ReadyCase; continued: boolean; rows: QueuedItem[] }[] = [];
   for (const slot of onPage) {
     const last = parts.at(-1);
@@ -108,15 +109,7 @@ export function queueView(data: QueueData, filters: QueueFilters, base: string, 
         })),
       };
     }),
-    pager: {
-      page,
-      pages,
-      from: slots.length ? (page - 1) * QUEUE_PAGE_ROWS + 1 : 0,
-      to: Math.min(page * QUEUE_PAGE_ROWS, slots.length),
-      total: slots.length,
-      prevHref: page > 1 ? href({ page: page - 1 }) : null,
-      nextHref: page < pages ? href({ page: page + 1 }) : null,
-    },
+    pager: pager(paged, (n) => href({ page: n }), t('reconcile.pager.where', { page, pages: paged.pages, from: paged.from, to: paged.to, total: paged.total })),
     bulkCount: data.bulkCandidates.filter((i) => inCase(i.row.case_key)).length,
     waiting: data.waiting,
     /** The filters as hidden fields of the sign-off forms: the queue comes back as it was. */

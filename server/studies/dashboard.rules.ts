@@ -86,12 +86,3 @@ export function filterAndSort<T extends { phase: Phase; state: CaseState }>(rows
   };
   return chosen.sort(order[sort]);
 }
-
-/** The page to show (1-based, clamped to the pages there are) and its slice. */
-export function pageOf<T>(rows: readonly T[], page: number, size = PAGE_SIZE): { page: number; pages: number; rows: T[]; from: number; to: number } {
-  const pages = Math.max(1, Math.ceil(rows.length / size));
-  const current = Math.min(Math.max(1, page), pages);
-  const start = (current - 1) * size;
-  const slice = rows.slice(start, start + size);
-  return { page: current, pages, rows: slice, from: slice.length ? start + 1 : 0, to: start + slice.length };
-}

@@ -1,8 +1,9 @@
 // The study dashboard and "Waiting for you" as plain data for the templates: labels, links and bars,
 // the phase filter and order, one page of the matrix. No logic is left for the templates.
+import { pager, paging } from '../lib/paging.ts';
 import type { MessageKey, Params, Translate } from '../lib/i18n.ts';
 import type { DashboardCase, Waiting } from './dashboard.service.ts';
-import { filterAndSort, pageOf, PHASES, SORTS, type NextAction, type Phase, type Sort } from './dashboard.rules.ts';
+import { filterAndSort, PAGE_SIZE, PHASES, SORTS, type NextAction, type Phase, type Sort } from './dashboard.rules.ts';
 import type { StudyRole } from './studies.repo.ts';
 
 /** `key.one` for a count of one, else `key`, with `count` among the parameters. */
@@ -73,7 +74,8 @@ export function dashboardView(
   }));
 
   const chosen = filterAndSort(cases, query.phase ?? null, query.sort, ctx.collator);
-  const shown = pageOf(chosen, query.page);
+  const shown = paging(query.page, PAGE_SIZE, chosen.length);
+  const range = t('dashboard.pageOf', { from: shown.from, to: shown.to, total: chosen.length });
 
   const nextLink = (c: DashboardCase, next: NextAction): Link => {
     const href = caseBase(c.key);
@@ -99,7 +101,7 @@ export function dashboardView(
     }
   };
 
-  const rows = shown.rows.map((c) => {
+  const rows = chosen.slice(shown.offset, shown.offset + shown.size).map((c) => {
     const href = caseBase(c.key);
     const f = c.fieldwork;
     const reconcileHref = lead || c.raters.some((r) => r.own) ? `${base}/reconcile?case=${encodeURIComponent(c.key)}` : null;
@@ -161,13 +163,8 @@ export function dashboardView(
     caption: query.phase ? t('dashboard.caption.phase', { phase: t(`dashboard.phase.${query.phase}`) }) : t('dashboard.caption'),
     rows,
     total,
-    pager: {
-      ...shown,
-      rows: undefined,
-      text: t('dashboard.pageOf', { from: shown.from, to: shown.to, total: chosen.length }),
-      previous: shown.page > 1 ? urlOf({ ...query, page: shown.page - 1 }) : null,
-      next: shown.page < shown.pages ? urlOf({ ...query, page: shown.page + 1 }) : null,
-    },
+    range,
+    pager: pager(shown, (page) => urlOf({ ...query, page }), range),
     canAddCase: researcher,
   };
 }

@@ -66,7 +66,7 @@ describe.skipIf(availability.skip)('the reconciliation queue of the demo study, 
     expect(await page.locator('tr.resolved').count()).toBe(0);
     // 25 rows a page; a case that only waits for its sign-off takes one.
     expect((await page.locator('tr.open').count()) + (await page.locator('section.recon-case.head-only').count())).toBe(25);
-    expect(await page.getByRole('navigation', { name: 'Pages of the queue' }).innerText()).toMatch(/Page 1 of \d+/);
+    expect(await page.getByRole('navigation', { name: 'Pages' }).innerText()).toMatch(/Page 1 of \d+/);
 
     const first = page.locator('section.recon-case.state-open').first();
     chosen.key = (await first.getAttribute('data-case'))!;

@@ -202,10 +202,10 @@ describe('the study dashboard', () => {
     const first = await page(lead, base);
     expect(rows(first).size).toBe(50);
     expect(text(first)).toContain('Cases 1–50 of 55');
-    expect(first).toContain(`href="${base}?page=2">Next page</a>`);
+    expect(first).toContain(`href="${base}?page=2" rel="next">Next</a>`);
     const second = await page(lead, `${base}?page=2`);
     expect([...rows(second).keys()]).toEqual(['k50', 'k51', 'k52', 'k53', 'k54']);
-    expect(second).toContain(`href="${base}">Previous page</a>`);
+    expect(second).toContain(`href="${base}" rel="prev">Previous</a>`);
     // Past the last page: the last page.
     expect(rows(await page(lead, `${base}?page=9`)).size).toBe(5);
   });

@@ -473,7 +473,7 @@ describe('filters, groups and pages', () => {
     expect((await lead.agent.get(`${base}?kind=major&status=all`)).text).not.toContain('rel="next"');
     const minorOnly = (await lead.agent.get(`${base}?kind=minor`)).text;
     expect(queueRows(minorOnly)).toHaveLength(20);
-    expect(minorOnly).not.toContain('class="recon-pager"');
+    expect(minorOnly).not.toContain('class="pager"');
     const minor = (await lead.agent.get(`${base}?kind=partly-judged`)).text;
     expect(minor).toMatch(/href="\/studies\/\d+\/reconcile\?kind=partly-judged&amp;page=2" rel="next"/);
   });
