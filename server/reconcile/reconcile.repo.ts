@@ -62,6 +62,25 @@ export interface CommentRow {
 /** Whether a decision came after the case's sign-off (on a case row aliased `c`): the sign-off no longer holds. */
 export const CHANGED_AFTER_SIGN_OFF = 'EXISTS (SELECT 1 FROM reconciliations f WHERE f.case_id = c.id AND f.decided_at > c.signed_off_at)';
 
+/**
+ * Per ready case (ids from the CTE `ready`): its items and how many are open. An item is a ratable
+ * condition with submitted ratings; it is agreed — final by itself — when nobody could judge it or
+ * every rater judged it with the same score, and open when it is not agreed and has no decision. This
+ * is assessItem/finalOf of reconcile.rules.ts in SQL, kept beside the queue's SQL (pinned against the
+ * queue in test/integration/dashboard.test.ts), so the dashboard counts a whole study, or all of a
+ * user's studies, in one statement.
+ */
+export const ITEM_COUNTS = `item AS (
+    SELECT r.case_id, r.condition_id, count(*) AS n, count(r.score) AS judged, max(r.score) = min(r.score) AS same
+    FROM ratings r JOIN ready ON ready.id = r.case_id JOIN conditions k ON k.id = r.condition_id
+    WHERE r.submitted_at IS NOT NULL AND ${RATABLE}
+    GROUP BY r.case_id, r.condition_id),
+  item_counts AS (
+    SELECT i.case_id, count(*) AS items,
+           sum(NOT (i.judged = 0 OR (i.judged = i.n AND i.same)) AND f.case_id IS NULL) AS open
+    FROM item i LEFT JOIN reconciliations f ON f.case_id = i.case_id AND f.condition_id = i.condition_id
+    GROUP BY i.case_id)`;
+
 export function reconcileRepo(db: Db) {
   // `@raterId` NULL: every ready case (a lead); otherwise only the cases that user rates.
   const readyCases = `SELECT c.id FROM cases c WHERE c.study_id = @studyId

@@ -18,6 +18,7 @@ export interface ItemAssessment {
   agreedScore?: Score;
 }
 
+/** Whether an item needs reconciling, and how. Its SQL form, for counts only, is ITEM_COUNTS in reconcile.repo.ts. */
 export function assessItem(scores: readonly Score[]): ItemAssessment {
   const judged = scores.filter((s): s is number => s !== null);
   const difference = judged.length ? Math.max(...judged) - Math.min(...judged) : 0;

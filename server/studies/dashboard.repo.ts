@@ -6,7 +6,7 @@
 import { REDUCTION_METHODS, dropsCondition, type ExplanationDegree } from '../analysis/analysis.rules.ts';
 import type { Db } from '../lib/db.ts';
 import { ALL_SUBMITTED, RATABLE } from '../ratings/ratings.repo.ts';
-import { CHANGED_AFTER_SIGN_OFF } from '../reconcile/reconcile.repo.ts';
+import { CHANGED_AFTER_SIGN_OFF, ITEM_COUNTS } from '../reconcile/reconcile.repo.ts';
 
 /** One case of the study with its fieldwork counts, sign-off and explanation degree. */
 export interface DashboardCaseRow {
@@ -80,25 +80,6 @@ const onForm = (rater: string, ratable: string) => `(${ratable}
   - (SELECT count(*) FROM reductions d JOIN conditions k ON k.id = d.condition_id
      WHERE d.study_id = c.study_id AND d.reverted_at IS NULL AND d.method IN (${DROPPING}) AND ${RATABLE}
        AND NOT EXISTS (SELECT 1 FROM ratings g WHERE g.case_id = c.id AND g.condition_id = d.condition_id AND g.rater_id = ${rater})))`;
-
-/**
- * Per ready case (ids from the CTE `ready`): its items and how many are open. An item is a ratable
- * condition with submitted ratings; it is agreed — final by itself — when nobody could judge it or
- * every rater judged it with the same score, and open when it is not agreed and has no decision. This
- * is assessItem/finalOf of reconcile.rules.ts in SQL (pinned against the reconciliation queue in
- * test/integration/dashboard.test.ts), so a whole study or all of a user's studies count in one statement.
- */
-const ITEM_COUNTS = `item AS (
-    SELECT r.case_id, r.condition_id, count(*) AS n, count(r.score) AS judged, max(r.score) = min(r.score) AS same
-    FROM ratings r JOIN ready ON ready.id = r.case_id JOIN conditions k ON k.id = r.condition_id
-    WHERE r.submitted_at IS NOT NULL AND ${RATABLE}
-    GROUP BY r.case_id, r.condition_id),
-  item_counts AS (
-    SELECT i.case_id, count(*) AS items,
-           sum(NOT (i.judged = 0 OR (i.judged = i.n AND i.same)) AND f.case_id IS NULL) AS open
-    FROM item i LEFT JOIN reconciliations f ON f.case_id = i.case_id AND f.condition_id = i.condition_id
-    GROUP BY i.case_id)`;
-
 export function dashboardRepo(db: Db) {
   const cases = db.prepare<[number], DashboardCaseRow>(
     `SELECT c.id, c.key, c.name, c.position,
