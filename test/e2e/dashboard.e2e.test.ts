@@ -5,12 +5,9 @@
 // the links (no JavaScript needed: links and a GET form), scans every page with axe-core, and saves
 // full-page screenshots at 1366, 1024 and 390 px to test-results/screenshots/.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, reviewScreenshots } from '../helpers/browser.ts';
-import { kader } from '../helpers/processes.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, reviewScreenshots, loadDemo } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 const PASSWORD = 'kader-demo';
@@ -51,10 +48,7 @@ describe.skipIf(availability.skip)('the study dashboard and "Waiting for you" on
 
   beforeAll(async () => {
     if (availability.failure) throw new Error(availability.failure);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kader-e2e-dashboard-'));
-    const loaded = kader(['demo'], { DATA_DIR: dataDir }, undefined, 180_000);
-    expect(loaded.status, loaded.stderr).toBe(0);
-    studyPath = new URL(/Study: (\S+)/.exec(loaded.stdout)![1]!).pathname;
+    ({ dataDir, studyPath } = loadDemo('dashboard'));
     server = await startServer({ dataDir });
     browser = await launchBrowser();
   }, 240_000);

@@ -3,11 +3,9 @@
 // and paged (older, newer), each scanned with axe-core; full-page screenshots of the three pages at
 // 1366, 1024 and 390 px in test-results/screenshots/, and no sideways scrolling at 390 px.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, reviewScreenshots } from '../helpers/browser.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, reviewScreenshots, loadDemo } from '../helpers/browser.ts';
 import { kader } from '../helpers/processes.ts';
 
 const availability = browserAvailability();
@@ -28,10 +26,7 @@ describe.skipIf(availability.skip)('long lists of the demo study in a browser', 
 
   beforeAll(async () => {
     if (availability.failure) throw new Error(availability.failure);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kader-e2e-lists-'));
-    const demo = kader(['demo'], { DATA_DIR: dataDir }, undefined, 180_000);
-    expect(demo.status, demo.stderr).toBe(0);
-    studyPath = new URL(/Study: (\S+)/.exec(demo.stdout)![1]!).pathname;
+    ({ dataDir, studyPath } = loadDemo('lists'));
     const admin = kader(['user:create', '--email', ADMIN.email, '--name', ADMIN.name, '--admin', '--password-stdin'], { DATA_DIR: dataDir }, ADMIN.password);
     expect(admin.status, admin.stderr).toBe(0);
     [server, browser] = await Promise.all([startServer({ dataDir }), launchBrowser()]);

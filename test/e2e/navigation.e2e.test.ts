@@ -6,12 +6,10 @@
 // of the overview, the interview list and the document list at 1366, 1024 and 390 pixels are saved
 // in test-results/screenshots/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, RESULTS_DIR, startServer, stopAfterFirstFailure, type RunningServer } from '../helpers/browser.ts';
-import { kader } from '../helpers/processes.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, RESULTS_DIR, startServer, stopAfterFirstFailure, type RunningServer, loadDemo } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 const LEAD = 'demo-lead@kader.example';
@@ -38,10 +36,7 @@ describe.skipIf(availability.skip)('the study navigation on the demo study, in a
 
   beforeAll(async () => {
     if (availability.failure) throw new Error(availability.failure);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kader-e2e-nav-'));
-    const demo = kader(['demo'], { DATA_DIR: dataDir }, undefined, 120_000);
-    if (demo.status !== 0) throw new Error(`kader demo failed: ${demo.stderr}`);
-    studyPath = new URL(/Study: (\S+)/.exec(demo.stdout)![1]!).pathname;
+    ({ dataDir, studyPath } = loadDemo('nav'));
     [server, browser] = await Promise.all([startServer({ dataDir }), launchBrowser()]);
     fs.mkdirSync(SHOTS, { recursive: true });
   }, 180_000);

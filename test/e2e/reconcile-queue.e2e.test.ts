@@ -7,12 +7,9 @@
 // screenshots of the queue, an item and the bulk preview at 1366, 1024 and 390 px wide go to
 // test-results/screenshots/.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, studyNav, reviewScreenshots } from '../helpers/browser.ts';
-import { kader } from '../helpers/processes.ts';
+import { A11yScanner, browserAvailability, closeSuite, field, launchBrowser, startServer, stopAfterFirstFailure, type RunningServer, studyNav, reviewScreenshots, loadDemo } from '../helpers/browser.ts';
 
 const availability = browserAvailability();
 const LEAD = { email: 'demo-lead@kader.example', password: 'kader-demo', name: 'Lotte de Graaf' };
@@ -34,10 +31,7 @@ describe.skipIf(availability.skip)('the reconciliation queue of the demo study, 
 
   beforeAll(async () => {
     if (availability.failure) throw new Error(availability.failure);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kader-e2e-reconcile-queue-'));
-    const demo = kader(['demo'], { DATA_DIR: dataDir }, undefined, 120_000);
-    expect(demo.status, demo.stderr).toBe(0);
-    studyPath = /\/studies\/\d+/.exec(demo.stdout)![0];
+    ({ dataDir, studyPath } = loadDemo('reconcile-queue'));
     [server, browser] = await Promise.all([startServer({ dataDir }), launchBrowser()]);
     context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1366, height: 900 } });
     context.setDefaultTimeout(5_000);

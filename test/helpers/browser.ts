@@ -37,6 +37,14 @@ export function prepareStudy(
   return { dataDir, studyPath: `/studies/${(JSON.parse(imported.stdout) as { study: number }).study}` };
 }
 
+/** The demo study (`kader demo`) in a new data folder: the folder and the study's path. */
+export function loadDemo(suite: string): { dataDir: string; studyPath: string } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `kader-e2e-${suite}-`));
+  const demo = kader(['demo'], { DATA_DIR: dataDir }, undefined, 180_000);
+  expect(demo.status, demo.stderr).toBe(0);
+  return { dataDir, studyPath: new URL(/Study: (\S+)/.exec(demo.stdout)![1]!).pathname };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Is there a browser? Missing chromium skips the suite loudly on a workstation, fails it in CI.
 
