@@ -119,7 +119,7 @@ CREATE TABLE documents (
   text         TEXT    NOT NULL DEFAULT '',      -- extracted for search
   text_status  TEXT    NOT NULL DEFAULT 'none' CHECK (text_status IN ('none', 'pending', 'done', 'failed', 'skipped')),
   uploaded_by  INTEGER REFERENCES users (id),
-  created_at   TEXT    NOT NULL,
+  created_at   TEXT    NOT NULL, pages TEXT CHECK (pages IS NULL OR json_valid(pages)),
   UNIQUE (study_id, key)
 ) STRICT;
 
@@ -132,7 +132,7 @@ CREATE TABLE evidence (
   quote        TEXT    NOT NULL DEFAULT '',
   locator      TEXT    NOT NULL DEFAULT '',
   created_by   INTEGER REFERENCES users (id),
-  created_at   TEXT    NOT NULL,
+  created_at   TEXT    NOT NULL, span_start INTEGER CHECK (span_start >= 0), span_end INTEGER CHECK (span_end > span_start), note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 20000), needs_review INTEGER NOT NULL DEFAULT 0 CHECK (needs_review IN (0, 1)),
   CHECK ((interview_id IS NULL) <> (document_id IS NULL)),
   CHECK (length(quote) > 0 OR length(locator) > 0)
 ) STRICT;
@@ -219,6 +219,22 @@ CREATE TABLE memberships (
   role       TEXT    NOT NULL CHECK (role IN ('lead', 'researcher', 'viewer')),
   created_at TEXT    NOT NULL,
   PRIMARY KEY (study_id, user_id)
+) STRICT;
+
+CREATE TABLE memos (
+  id           INTEGER PRIMARY KEY,
+  study_id     INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+  case_id      INTEGER REFERENCES cases (id) ON DELETE CASCADE,
+  condition_id INTEGER REFERENCES conditions (id) ON DELETE CASCADE,
+  interview_id INTEGER REFERENCES interviews (id) ON DELETE CASCADE,
+  document_id  INTEGER REFERENCES documents (id) ON DELETE CASCADE,
+  evidence_id  INTEGER REFERENCES evidence (id) ON DELETE CASCADE,
+  body         TEXT    NOT NULL CHECK (length(body) BETWEEN 1 AND 50000),
+  created_by   INTEGER REFERENCES users (id),
+  created_at   TEXT    NOT NULL,
+  updated_at   TEXT    NOT NULL,
+  CHECK ((case_id IS NOT NULL) + (condition_id IS NOT NULL) + (interview_id IS NOT NULL)
+         + (document_id IS NOT NULL) + (evidence_id IS NOT NULL) = 1)
 ) STRICT;
 
 CREATE TABLE password_tokens (
@@ -438,6 +454,18 @@ CREATE INDEX login_failures_key ON login_failures (email, address, at);
 
 CREATE INDEX memberships_user ON memberships (user_id);
 
+CREATE INDEX memos_case ON memos (case_id) WHERE case_id IS NOT NULL;
+
+CREATE INDEX memos_condition ON memos (condition_id) WHERE condition_id IS NOT NULL;
+
+CREATE INDEX memos_document ON memos (document_id) WHERE document_id IS NOT NULL;
+
+CREATE INDEX memos_evidence ON memos (evidence_id) WHERE evidence_id IS NOT NULL;
+
+CREATE INDEX memos_interview ON memos (interview_id) WHERE interview_id IS NOT NULL;
+
+CREATE INDEX memos_study ON memos (study_id);
+
 CREATE INDEX password_tokens_user ON password_tokens (user_id);
 
 CREATE INDEX question_conditions_condition ON question_conditions (condition_id);
@@ -484,6 +512,14 @@ WHEN NEW.case_id IS NOT OLD.case_id
   AND EXISTS (SELECT 1 FROM rating_evidence re JOIN ratings r ON r.id = re.rating_id
               WHERE re.evidence_id = OLD.id AND r.submitted_at IS NOT NULL)
 BEGIN SELECT RAISE(ABORT, 'evidence cited by a submitted rating cannot move to another case'); END;
+
+CREATE TRIGGER evidence_span_whole BEFORE INSERT ON evidence
+WHEN (NEW.span_start IS NULL) <> (NEW.span_end IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a span has both a start and an end'); END;
+
+CREATE TRIGGER evidence_span_whole_update BEFORE UPDATE OF span_start, span_end ON evidence
+WHEN (NEW.span_start IS NULL) <> (NEW.span_end IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a span has both a start and an end'); END;
 
 CREATE TRIGGER rating_evidence_submitted_fixed BEFORE UPDATE ON rating_evidence
 WHEN (SELECT submitted_at FROM ratings WHERE id = OLD.rating_id) IS NOT NULL

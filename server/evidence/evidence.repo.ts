@@ -1,5 +1,6 @@
 // SQL for evidence and for coverage: which sources of a case bear on which condition.
 import type { Db } from '../lib/db.ts';
+import type { Span } from '../lib/spans.ts';
 import { NOT_BLIND } from '../ratings/ratings.repo.ts';
 
 export interface EvidenceRow {
@@ -11,6 +12,12 @@ export interface EvidenceRow {
   source_title: string;
   quote: string;
   locator: string;
+  /** The passage's span in its source's text (code points, end exclusive), or null for a locator or paraphrase. */
+  span_start: number | null;
+  span_end: number | null;
+  note: string;
+  /** 1 when an edit of the source's text left the passage where it could not be placed again. */
+  needs_review: 0 | 1;
   created_by_name: string | null;
   created_at: string;
   conditions: string; // JSON [code]
@@ -26,7 +33,7 @@ export interface CoverageRow {
 const SELECT = `SELECT e.id, c.key AS case_key, c.name AS case_name,
        CASE WHEN e.interview_id IS NOT NULL THEN 'interview' ELSE 'document' END AS source_kind,
        coalesce(i.key, d.key) AS source_key, coalesce(i.date, i.key, d.title) AS source_title,
-       e.quote, e.locator, u.name AS created_by_name, e.created_at,
+       e.quote, e.locator, e.span_start, e.span_end, e.note, e.needs_review, u.name AS created_by_name, e.created_at,
        (SELECT json_group_array(code) FROM (SELECT k.code FROM evidence_conditions ec JOIN conditions k ON k.id = ec.condition_id
           WHERE ec.evidence_id = e.id ORDER BY k.position)) AS conditions
      FROM evidence e JOIN cases c ON c.id = e.case_id LEFT JOIN interviews i ON i.id = e.interview_id
@@ -56,8 +63,8 @@ export function evidenceRepo(db: Db) {
     'SELECT id, case_id, interview_id, document_id, quote, locator FROM evidence WHERE id = ? AND study_id = ?',
   );
   const insert = db.prepare(
-    `INSERT INTO evidence (study_id, case_id, interview_id, document_id, quote, locator, created_by, created_at)
-     VALUES (@studyId, @caseId, @interviewId, @documentId, @quote, @locator, @createdBy, @now)`,
+    `INSERT INTO evidence (study_id, case_id, interview_id, document_id, quote, locator, span_start, span_end, note, created_by, created_at)
+     VALUES (@studyId, @caseId, @interviewId, @documentId, @quote, @locator, @spanStart, @spanEnd, @note, @createdBy, @now)`,
   );
   const link = db.prepare<[number, number]>('INSERT INTO evidence_conditions (evidence_id, condition_id) VALUES (?, ?)');
   const remove = db.prepare<[number]>('DELETE FROM evidence WHERE id = ?');
@@ -125,8 +132,12 @@ export function evidenceRepo(db: Db) {
       return list.all(params);
     },
     findById: (studyId: number, id: number) => byId.get(id, studyId),
-    insert(e: { studyId: number; caseId: number; interviewId: number | null; documentId: number | null; quote: string; locator: string; createdBy: number | null; now: string }, conditionIds: number[]): number {
-      const id = Number(insert.run(e).lastInsertRowid);
+    insert(
+      e: { studyId: number; caseId: number; interviewId: number | null; documentId: number | null; quote: string; locator: string; span?: Span | null; note?: string; createdBy: number | null; now: string },
+      conditionIds: number[],
+    ): number {
+      const { span, ...row } = e;
+      const id = Number(insert.run({ ...row, note: e.note ?? '', spanStart: span?.start ?? null, spanEnd: span?.end ?? null }).lastInsertRowid);
       for (const c of conditionIds) link.run(id, c);
       return id;
     },
